@@ -1,0 +1,205 @@
+"""The beleidsgraaf command line: build, validate, list and run queries, ad-hoc SPARQL, serve.
+
+Every user error ends in one clear line on stderr and exit code 2; validation failures
+exit 1; success exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .config import settings
+from .errors import UserError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except UserError as exc:
+        print(f"beleidsgraaf: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="beleidsgraaf", description="Knowledge graph of Dutch social-domain policy.")
+    p.add_argument("--version", action="version", version=f"beleidsgraaf {__version__}")
+    sub = p.add_subparsers(title="commands")
+
+    b = sub.add_parser("build", help="load ontology and data, validate, write the store")
+    b.add_argument("--store", type=Path, help="store directory (default: build/store or $BELEIDSGRAAF_STORE)")
+    b.add_argument("--materialise", action="store_true", help="add RDFS entailments in graph .../graph/inferred")
+    b.add_argument("--skip-validation", action="store_true", help="do not run SHACL before writing")
+    b.add_argument("--reason", action="store_true", help="also check consistency with HermiT (needs Java)")
+    b.set_defaults(func=_cmd_build)
+
+    v = sub.add_parser("validate", help="SHACL-validate RDF files or folders against our shapes")
+    v.add_argument("paths", nargs="+", type=Path, help="RDF files (.ttl .nt .jsonld .rdf .trig) or folders")
+    v.add_argument("--with-shipped", action="store_true",
+                   help="validate together with the shipped graph so references to existing entities resolve")
+    v.add_argument("--format", choices=["text", "json", "turtle"], default="text")
+    v.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the messages (text format)")
+    v.set_defaults(func=_cmd_validate)
+
+    r = sub.add_parser("reason", help="check the ontology with the shipped data for consistency (HermiT)")
+    r.set_defaults(func=_cmd_reason)
+
+    q = sub.add_parser("queries", help="list the canned queries")
+    q.set_defaults(func=_cmd_queries)
+
+    qr = sub.add_parser("query", help="run a canned query")
+    qr.add_argument("name")
+    qr.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE")
+    qr.add_argument("--format", choices=["table", "csv", "tsv", "json", "xml"], default="table")
+    qr.set_defaults(func=_cmd_query)
+
+    s = sub.add_parser("sparql", help="run an ad-hoc SPARQL query (text, or @file)")
+    s.add_argument("query")
+    s.add_argument("--format", choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"],
+                   default="table")
+    s.set_defaults(func=_cmd_sparql)
+
+    sv = sub.add_parser("serve", help="serve the web API and browser")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--store", type=Path, help="store directory (default: build/store; built if missing)")
+    sv.add_argument("--memory", action="store_true", help="load the shipped data into memory instead")
+    sv.set_defaults(func=_cmd_serve)
+    return p
+
+
+# -- commands --------------------------------------------------------------------------
+
+
+def _cmd_build(args) -> int:
+    from .pipeline import build
+
+    report = build(args.store or settings().store_dir, validate=not args.skip_validation,
+                   materialise=args.materialise, reason=args.reason, log=_err)
+    return EXIT_OK if report else EXIT_INVALID
+
+
+def _cmd_validate(args) -> int:
+    from .pipeline import validate_paths
+
+    report = validate_paths(args.paths, with_shipped=args.with_shipped)
+    if args.format == "json":
+        print(report.as_json())
+    elif args.format == "turtle":
+        print(report.as_turtle())
+    else:
+        print(report.as_text(args.lang))
+    return EXIT_OK if report.violations == 0 else EXIT_INVALID
+
+
+def _cmd_reason(args) -> int:
+    from .dataset import shipped_graph
+    from .reasoning import check_consistency
+
+    report = check_consistency(shipped_graph())
+    print(report.summary())
+    return EXIT_OK if report.consistent and not report.unsatisfiable_classes else EXIT_INVALID
+
+
+def _cmd_queries(args) -> int:
+    from .queries import registry
+
+    for q in registry():
+        params = ", ".join(f"{p.name}:{p.type.name}" + ("" if p.required else "?") for p in q.parameters)
+        print(f"{q.name:34} {q.label('nl')}" + (f"  [{params}]" if params else ""))
+    return EXIT_OK
+
+
+def _cmd_query(args) -> int:
+    from .queries import registry
+    from .pipeline import open_default_store
+
+    query = registry().get(args.name)
+    substitutions = query.bind(_parse_params(args.param))
+    result = open_default_store().query(query.sparql, substitutions=substitutions)
+    _print_result(result, args.format)
+    return EXIT_OK
+
+
+def _cmd_sparql(args) -> int:
+    from .pipeline import open_default_store
+    from .sparql_guard import check_query
+
+    text = _read_query_argument(args.query)
+    check_query(text)
+    result = open_default_store().query(text)
+    _print_result(result, args.format)
+    return EXIT_OK
+
+
+def _cmd_serve(args) -> int:
+    from .pipeline import serve
+
+    serve(host=args.host, port=args.port, store_path=args.store, in_memory=args.memory, log=_err)
+    return EXIT_OK
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UserError(f"--param '{pair}': write parameters as NAME=VALUE, e.g. --param goal=https://...")
+        values[name.strip()] = value
+    return values
+
+
+def _read_query_argument(arg: str) -> str:
+    if arg.startswith("@"):
+        path = Path(arg[1:])
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"{path}: cannot read query file: {exc}") from None
+    return arg
+
+
+def _print_result(result, fmt: str) -> None:
+    import pyoxigraph as ox
+
+    from .results import GRAPH_FORMATS, serialize_solutions, serialize_triples, solutions_to_rows, text_table
+
+    if isinstance(result, ox.QueryBoolean):
+        print("true" if bool(result) else "false")
+        return
+    if isinstance(result, ox.QueryTriples):
+        graph_fmt = fmt if fmt in GRAPH_FORMATS else "turtle"
+        sys.stdout.write(serialize_triples(result, graph_fmt).decode("utf-8"))
+        return
+    if fmt == "table":
+        print(text_table(*solutions_to_rows(result)))
+    elif fmt in {"csv", "tsv", "json", "xml"}:
+        sys.stdout.write(serialize_solutions(result, fmt).decode("utf-8"))
+        if fmt == "json":
+            sys.stdout.write("\n")
+    else:
+        raise UserError(f"format '{fmt}' is for CONSTRUCT/DESCRIBE results; use table, csv, tsv, json or xml")
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

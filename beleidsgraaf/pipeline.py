@@ -1,0 +1,116 @@
+"""The one-way flow: files -> validation -> store -> service. Small steps the CLI and the
+API share."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+from rdflib import Graph
+
+from .config import settings
+from .dataset import data_files, ontology_files, read_graph_file, shipped_graph
+from .errors import UserError
+from .rdfio import read_file, to_graph
+from .store import Store, build_store
+from .validation import ValidationReport, validate_graph
+
+RDF_SUFFIXES = {".ttl", ".nt", ".jsonld", ".json", ".rdf", ".owl", ".xml", ".trig", ".nq"}
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def collect_rdf_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in RDF_SUFFIXES and p.is_file())
+            if not found:
+                raise UserError(f"{path}: folder holds no RDF files ({', '.join(sorted(RDF_SUFFIXES))})")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UserError(f"{path}: no such file or folder")
+    return files
+
+
+def read_user_graph(paths: list[Path]) -> Graph:
+    graph = Graph()
+    for file in collect_rdf_files(paths):
+        to_graph(read_file(file), graph)
+    return graph
+
+
+def validate_paths(paths: list[Path], *, with_shipped: bool = False) -> ValidationReport:
+    data = read_user_graph(paths)
+    context = _shipped_data_graph() if with_shipped else None
+    return validate_graph(data, context=context)
+
+
+def _shipped_data_graph() -> Graph:
+    cfg = settings()
+    graph = Graph()
+    for gf in data_files(cfg):
+        to_graph(read_graph_file(gf, cfg), graph)
+    return graph
+
+
+def build(store_path: Path, *, validate: bool = True, materialise: bool = False, reason: bool = False,
+          log: Callable[[str], None] = _quiet) -> bool:
+    """Validate the shipped data and write the store; False when validation fails."""
+    cfg = settings()
+    started = time.perf_counter()
+    if validate:
+        report = validate_graph(_shipped_data_graph())
+        log(f"validation: {report.summary()}")
+        if report.violations:
+            log(report.as_text())
+            log("build stopped: fix the violations above; the previous store is untouched")
+            return False
+    if reason:
+        from .reasoning import check_consistency
+
+        consistency = check_consistency(shipped_graph(cfg))
+        log(f"reasoning: {consistency.summary()}")
+        if not consistency.consistent or consistency.unsatisfiable_classes:
+            return False
+    extra = None
+    if materialise:
+        from .reasoning import materialise as entail
+
+        extra = entail(shipped_graph(cfg))
+        log(f"materialised {len(extra)} entailed triples into {cfg.graph_ns}inferred")
+    count = build_store(Path(store_path), cfg, extra=extra)
+    log(f"store written to {store_path}: {count} quads in {time.perf_counter() - started:.1f} s")
+    return True
+
+
+def open_default_store() -> Store:
+    """The built store if there is one, else the shipped data in memory."""
+    path = settings().store_dir
+    if path.is_dir():
+        return Store.open(path)
+    return Store.shipped()
+
+
+def serve(*, host: str, port: int, store_path: Path | None, in_memory: bool,
+          log: Callable[[str], None] = _quiet) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    if in_memory:
+        store = Store.shipped()
+    else:
+        path = Path(store_path or settings().store_dir)
+        if not path.is_dir():
+            log(f"no store at {path}: building it from the shipped data")
+            if not build(path, log=log):
+                raise UserError("cannot serve: the shipped data does not validate (see above)")
+        store = Store.open(path)
+    log(f"serving {len(store)} quads on http://{host}:{port}/")
+    uvicorn.run(create_app(store), host=host, port=port, log_level="info")

@@ -1,0 +1,101 @@
+"""Checking that every bg:quote is verbatim in the source text of its document.
+
+Quotes are compared after collapsing runs of whitespace, because the source texts are
+PDF extractions whose line breaks carry no meaning.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS
+
+from .config import settings
+from .dataset import load_graph, ontology_files, data_files
+from .rdfio import read_file, to_graph
+
+BG = "https://w3id.org/beleidsgraaf/def#"
+QUOTE = URIRef(BG + "quote")
+SOURCE_TEXT = URIRef(BG + "sourceText")
+FILE_PATH = URIRef(BG + "filePath")
+
+
+def collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class QuoteProblem:
+    subject: str
+    quote: str
+    reason: str
+
+    def __str__(self) -> str:
+        quote = self.quote if len(self.quote) <= 90 else self.quote[:90] + "…"
+        return f"{self.subject}: {self.reason}: \"{quote}\""
+
+
+class SourceTexts:
+    """The collapsed source text of each document, read once."""
+
+    def __init__(self, graph: Graph, data_dir: Path):
+        self._graph = graph
+        self._data_dir = data_dir
+        self._cache: dict[URIRef, str | None] = {}
+
+    def text_of(self, document: URIRef) -> str | None:
+        if document not in self._cache:
+            self._cache[document] = self._read(document)
+        return self._cache[document]
+
+    def _read(self, document: URIRef) -> str | None:
+        source_text = self._graph.value(document, SOURCE_TEXT)
+        path = self._graph.value(source_text, FILE_PATH) if source_text is not None else None
+        if path is None:
+            return None
+        file = self._data_dir / str(path)
+        return collapse(file.read_text(encoding="utf-8")) if file.is_file() else None
+
+
+def check_quotes(graph: Graph, data_dir: Path, subjects: set | None = None) -> list[QuoteProblem]:
+    texts = SourceTexts(graph, data_dir)
+    problems = []
+    for subject, quote in graph.subject_objects(QUOTE):
+        if subjects is not None and subject not in subjects:
+            continue
+        documents = list(graph.objects(subject, DCTERMS.source))
+        available = [t for t in (texts.text_of(d) for d in documents) if t is not None]
+        if not available:
+            problems.append(QuoteProblem(str(subject), str(quote),
+                                         "no source text: give dcterms:source a document that has bg:sourceText"))
+        elif not any(collapse(str(quote)) in text for text in available):
+            problems.append(QuoteProblem(str(subject), str(quote), "quote not found verbatim in its source text"))
+    return sorted(problems, key=lambda p: (p.subject, p.quote))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m beleidsgraaf.quotes [FILE ...]: check quotes of the given data files (default: all)."""
+    cfg = settings()
+    args = argv if argv is not None else sys.argv[1:]
+    graph = load_graph(ontology_files(cfg) + data_files(cfg), cfg)
+    subjects = None
+    if args:
+        own = Graph()
+        for name in args:
+            to_graph(read_file(Path(name)), own)
+        graph += own
+        subjects = set(own.subjects())
+    problems = check_quotes(graph, cfg.data_dir, subjects)
+    for p in problems:
+        print(p)
+    checked = sum(1 for s, _ in graph.subject_objects(QUOTE) if subjects is None or s in subjects)
+    print(f"{checked} quotes checked, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Turning query results into what people and programs read: tables, CSV, JSON, RDF."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from .dataset import PREFIXES
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def term_value(term) -> str | None:
+    """The plain value of a term: the IRI, the literal's lexical form, the blank node id."""
+    if term is None:
+        return None
+    return term.value
+
+
+def compact(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and prefix != "id":
+            return f"{prefix}:{iri[len(ns):]}"
+    if iri.startswith(PREFIXES["id"]):
+        return iri[len(PREFIXES["id"]) - 3:]  # keeps "id/..." readable
+    return iri
+
+
+def display(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value)
+    if isinstance(term, ox.Literal):
+        return term.value
+    return "_:" + term.value
+
+
+def solutions_to_rows(solutions: ox.QuerySolutions) -> tuple[list[str], list[list]]:
+    variables = [v.value for v in solutions.variables]
+    rows = [[solution[v] for v in variables] for solution in solutions]
+    return variables, rows
+
+
+def rows_as_dicts(solutions: ox.QuerySolutions) -> list[dict[str, str | None]]:
+    variables, rows = solutions_to_rows(solutions)
+    return [{v: term_value(t) for v, t in zip(variables, row)} for row in rows]
+
+
+def text_table(variables: list[str], rows: list[list]) -> str:
+    cells = [[display(t) for t in row] for row in rows]
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
+    widths = [min(w, 70) for w in widths]
+
+    def fmt(values):
+        return "  ".join(_clip(val, w).ljust(w) for val, w in zip(values, widths)).rstrip()
+
+    lines = [fmt(variables), fmt(["-" * w for w in widths])] + [fmt(r) for r in cells]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def serialize_solutions(solutions, fmt: str) -> bytes:
+    return solutions.serialize(format=RESULT_FORMATS[fmt])
+
+
+def serialize_triples(triples, fmt: str) -> bytes:
+    return ox.serialize(triples, format=GRAPH_FORMATS[fmt],
+                        prefixes={k: v for k, v in PREFIXES.items() if k != "sh"})

@@ -1,0 +1,163 @@
+"""SHACL validation against our shapes, with reports people can act on."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from pyshacl import validate as shacl_validate
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, SKOS
+
+from .dataset import bind_prefixes, ontology_graph, shapes_graph
+from .results import compact
+
+SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass
+class ValidationResult:
+    focus_node: str
+    focus_label: str | None
+    path: str | None
+    value: str | None
+    severity: str
+    message_nl: str
+    message_en: str
+    shape: str | None
+    constraint: str | None
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool
+    results: list[ValidationResult] = field(default_factory=list)
+    report_graph: Graph | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = Counter(r.severity for r in self.results)
+        return {name: counts.get(name, 0) for name in ("Violation", "Warning", "Info")}
+
+    @property
+    def violations(self) -> int:
+        return self.counts["Violation"]
+
+    def summary(self) -> str:
+        c = self.counts
+        verdict = "conforms" if self.violations == 0 else "does not conform"
+        return f"{verdict}: {c['Violation']} violations, {c['Warning']} warnings, {c['Info']} info"
+
+    def by_focus_node(self) -> dict[str, list[ValidationResult]]:
+        grouped: dict[str, list[ValidationResult]] = {}
+        for r in sorted(self.results, key=lambda r: (r.focus_node, SEVERITY_ORDER[r.severity], r.path or "")):
+            grouped.setdefault(r.focus_node, []).append(r)
+        return grouped
+
+    def as_text(self, lang: str = "nl") -> str:
+        lines = []
+        for focus, results in self.by_focus_node().items():
+            label = results[0].focus_label
+            lines.append(f"{compact(focus)}" + (f"  ({label})" if label else ""))
+            for r in results:
+                message = r.message_nl if lang == "nl" else r.message_en
+                where = f" {compact(r.path)}" if r.path else ""
+                value = f" = {r.value}" if r.value is not None else ""
+                lines.append(f"  {r.severity}:{where}{value}: {message}")
+        lines.append(self.summary())
+        return "\n".join(lines)
+
+    def as_json(self) -> str:
+        return json.dumps({"conforms": self.violations == 0, "summary": self.summary(), "counts": self.counts,
+                           "results": [asdict(r) for r in self.results]}, ensure_ascii=False, indent=2)
+
+    def as_turtle(self) -> str:
+        graph = self.report_graph if self.report_graph is not None else Graph()
+        bind_prefixes(graph)
+        return graph.serialize(format="turtle")
+
+
+def validate_graph(data: Graph, *, context: Graph | None = None, shapes: Graph | None = None) -> ValidationReport:
+    """Validate `data` (merged with the ontology and an optional context graph such as the
+    shipped data, so references resolve) and report only on nodes that `data` describes."""
+    merged = Graph()
+    for g in (ontology_graph(), context, data):
+        if g is not None:
+            merged += g
+    conforms, report_graph, text = shacl_validate(
+        merged, shacl_graph=shapes if shapes is not None else shapes_graph(),
+        inference="none", abort_on_first=False, allow_warnings=True, advanced=True)
+    if not isinstance(report_graph, Graph):
+        # pyshacl returns a failure object, not a report, when the shapes themselves are broken.
+        raise RuntimeError(f"the SHACL shapes cannot be applied: {text}")
+    own_subjects = set(data.subjects())
+    shapes = shapes if shapes is not None else shapes_graph()
+    results = [r for r in _results(report_graph, merged, shapes) if _is_own(r, own_subjects)]
+    return ValidationReport(conforms=not any(r.severity == "Violation" for r in results),
+                            results=results, report_graph=_filtered_report(report_graph, own_subjects))
+
+
+def _is_own(result: ValidationResult, own_subjects: set) -> bool:
+    return URIRef(result.focus_node) in own_subjects or BNode(result.focus_node) in own_subjects
+
+
+def _results(report: Graph, data: Graph, shapes: Graph) -> list[ValidationResult]:
+    out = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(node, SH.focusNode)
+        messages = {m.language or "": str(m) for m in report.objects(node, SH.resultMessage)}
+        # pyshacl copies a single message for some constraints; the shape has both languages.
+        for source in (report.value(node, SH.sourceConstraint), report.value(node, SH.sourceShape)):
+            if source is not None and not {"nl", "en"} <= set(messages):
+                for m in shapes.objects(source, SH.message):
+                    messages.setdefault(m.language or "", str(m))
+        generic = messages.get("") or next(iter(messages.values()), "")
+        path = report.value(node, SH.resultPath)
+        value = report.value(node, SH.value)
+        out.append(ValidationResult(
+            focus_node=str(focus),
+            focus_label=_label(data, focus),
+            path=str(path) if isinstance(path, URIRef) else None,
+            value=None if value is None else str(value),
+            severity=SEVERITY_NAMES.get(report.value(node, SH.resultSeverity), "Violation"),
+            message_nl=messages.get("nl", generic),
+            message_en=messages.get("en", generic),
+            shape=_str_or_none(report.value(node, SH.sourceShape)),
+            constraint=_str_or_none(report.value(node, SH.sourceConstraintComponent)),
+        ))
+    return out
+
+
+def _label(graph: Graph, node) -> str | None:
+    for lit in graph.objects(node, SKOS.prefLabel):
+        if isinstance(lit, Literal) and lit.language == "nl":
+            return str(lit)
+    lit = graph.value(node, SKOS.prefLabel)
+    return None if lit is None else str(lit)
+
+
+def _str_or_none(term) -> str | None:
+    return None if term is None or isinstance(term, BNode) else str(term)
+
+
+def _filtered_report(report: Graph, own_subjects: set) -> Graph:
+    """The sh:ValidationReport restricted to results about the user's own nodes."""
+    out = Graph()
+    report_node = report.value(None, RDF.type, SH.ValidationReport) or BNode()
+    kept = [n for n in report.subjects(RDF.type, SH.ValidationResult)
+            if report.value(n, SH.focusNode) in own_subjects]
+    violations = [n for n in kept if report.value(n, SH.resultSeverity) == SH.Violation]
+    out.add((report_node, RDF.type, SH.ValidationReport))
+    out.add((report_node, SH.conforms, Literal(not violations)))
+    for n in kept:
+        out.add((report_node, SH.result, n))
+        for triple in report.triples((n, None, None)):
+            out.add(triple)
+        # Keep blank-node paths and values readable.
+        for _, _, obj in report.triples((n, None, None)):
+            if isinstance(obj, BNode):
+                for t in report.triples((obj, None, None)):
+                    out.add(t)
+    return out

@@ -4,7 +4,10 @@ caller names graphs (SPARQL 1.1 Protocol default-graph-uri / named-graph-uri).""
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
+import uuid
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -42,9 +45,7 @@ class Store:
     # -- writing -----------------------------------------------------------------------
 
     def load_files(self, cfg: Settings) -> int:
-        quads: list[ox.Quad] = []
-        for gf in ontology_files(cfg) + data_files(cfg):
-            quads.extend(read_graph_file(gf, cfg))
+        quads = read_shipped_quads(cfg)
         self.add_quads(quads)
         return len(quads)
 
@@ -84,21 +85,29 @@ class Store:
             raise QueryError(f"cannot evaluate SPARQL query: {exc}") from None
 
 
-def build_store(target: Path, cfg: Settings | None = None, extra=None) -> int:
-    """Bulk-load the shipped data into a new on-disk store at `target`, atomically.
+def read_shipped_quads(cfg: Settings) -> list[ox.Quad]:
+    quads: list[ox.Quad] = []
+    for gf in ontology_files(cfg) + data_files(cfg):
+        quads.extend(read_graph_file(gf, cfg))
+    return quads
 
-    The store is written next to the target and renamed into place only when complete,
-    so a failed or killed build leaves the previous store intact.
+
+def build_store(target: Path, cfg: Settings | None = None, extra=None) -> int:
+    """Bulk-load the shipped data into a new on-disk store and make `target` point to it.
+
+    `target` is a symbolic link to a versioned store folder. The new store is written in
+    full first and the link is swapped with one atomic rename, so a build that fails or is
+    killed at any moment leaves the previous store intact and servable.
     """
     cfg = cfg or settings()
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(target.name + ".new")
-    if staging.exists():
-        shutil.rmtree(staging)
-    oxstore = ox.Store(str(staging))
+    quads = read_shipped_quads(cfg)  # parse everything before touching the disk
+    version = target.with_name(f"{target.name}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}")
+    oxstore = ox.Store(str(version))
     store = Store(oxstore)
-    count = store.load_files(cfg)
+    store.add_quads(quads)
+    count = len(quads)
     if extra is not None and len(extra):
         from .rdfio import to_oxigraph
 
@@ -107,12 +116,26 @@ def build_store(target: Path, cfg: Settings | None = None, extra=None) -> int:
         count += len(extra)
     store.flush()
     del store, oxstore
-    old = target.with_name(target.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    if old.exists():
-        shutil.rmtree(old)
+    _swap_link(target, version)
+    _remove_old_versions(target, keep=version)
     return count
+
+
+def _swap_link(target: Path, version: Path) -> None:
+    if target.exists() and not target.is_symlink():
+        # A store from before versioned builds: move it aside so the link can take its place.
+        target.rename(target.with_name(f"{target.name}-legacy-{os.getpid()}"))
+    link = target.with_name(f".{target.name}.link-{os.getpid()}")
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(version.name)
+    os.replace(link, target)
+
+
+def _remove_old_versions(target: Path, keep: Path) -> None:
+    """Delete older store versions, but keep the one before `keep`: a server started
+    before this build may still be reading it."""
+    others = sorted((p for p in target.parent.glob(f"{target.name}-*") if p.is_dir() and p != keep),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in others[1:]:
+        shutil.rmtree(old, ignore_errors=True)

@@ -72,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
                    default="table")
     s.set_defaults(func=_cmd_sparql)
 
+    sy = sub.add_parser("synth", help="write a deterministic synthetic dataset for scale tests")
+    sy.add_argument("--municipalities", "-n", type=int, required=True, help="number of municipalities (regions of 5)")
+    sy.add_argument("--out", type=Path, required=True, help="output folder (N-Triples files)")
+    sy.add_argument("--seed", type=int, default=42)
+    sy.set_defaults(func=_cmd_synth)
+
     sv = sub.add_parser("serve", help="serve the web API and browser")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
@@ -142,6 +148,16 @@ def _cmd_sparql(args) -> int:
     check_query(text)
     result = open_default_store().query(text)
     _print_result(result, args.format)
+    return EXIT_OK
+
+
+def _cmd_synth(args) -> int:
+    from .synth import generate
+
+    if args.municipalities < 1:
+        raise UserError("--municipalities must be at least 1")
+    counts = generate(args.municipalities, args.out, seed=args.seed)
+    print(f"wrote {sum(counts.values())} triples in {len(counts)} files to {args.out}")
     return EXIT_OK
 
 

@@ -1,0 +1,1 @@
+"""The beleidsgraaf web service: SPARQL, canned queries, entity pages, model, dumps, validation."""

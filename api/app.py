@@ -1,0 +1,46 @@
+"""The app factory: one store in, one FastAPI app out, with a router per concept."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from beleidsgraaf import __version__
+from beleidsgraaf.config import Settings, settings as default_settings
+from beleidsgraaf.queries import Registry
+from beleidsgraaf.store import Store
+
+from . import browse, canned, dumps, model, sparql, validate
+from .context import HERE, AppContext, make_templates, max_upload_from_env
+from .errors import install_handlers
+
+
+def create_app(store: Store, settings: Settings | None = None, *, max_upload_bytes: int | None = None) -> FastAPI:
+    cfg = settings or default_settings()
+    holder: dict = {}
+    ctx = AppContext(
+        store=store, settings=cfg,
+        canned=Registry.from_directory(cfg.queries_dir),
+        internal=Registry.from_directory(cfg.queries_dir / "internal"),
+        templates=make_templates(holder),
+        max_upload_bytes=max_upload_bytes or max_upload_from_env(),
+    )
+    holder["ctx"] = ctx
+    app = FastAPI(
+        title="beleidsgraaf",
+        version=__version__,
+        description="Linked data over Dutch social-domain policy (gemeente Lochem, regio Midden-IJssel): "
+                    "a SPARQL 1.1 endpoint, canned queries (one operation each, generated from "
+                    "queries/*.rq), entity pages, the model, dumps and SHACL validation.",
+    )
+    app.state.ctx = ctx
+    # Researchers query from notebooks and browser tools on other origins; all is read-only.
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
+                       allow_headers=["*"], expose_headers=["Content-Type", "Location"])
+    install_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    for module in (sparql, canned, browse, model, dumps, validate):
+        app.include_router(module.router)
+    canned.add_query_operations(app, ctx.canned)
+    return app

@@ -1,0 +1,353 @@
+"""Linked-entity browsing for policy staff: the home page, entity pages under /id/,
+class pages, search and the per-document diagrams. Every page is server-rendered Dutch
+HTML; entities also answer in RDF by Accept header or extension."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote as url_quote
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from beleidsgraaf.dataset import PREFIXES
+from beleidsgraaf.results import compact, serialize_triples
+
+from . import diagrams
+from .context import AppContext, ctx
+from .errors import NotFound
+from .negotiation import EXTENSIONS, GRAPH_KEYS, HTML, negotiate
+
+router = APIRouter(tags=["Bladeren"])
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SKOS = PREFIXES["skos"]
+DCT = PREFIXES["dcterms"]
+BG = PREFIXES["bg"]
+RDFS = PREFIXES["rdfs"]
+# Shown in the page header, so not repeated in the property groups.
+HEADER_PROPERTIES = {RDF_TYPE, SKOS + "prefLabel", SKOS + "notation", DCT + "source", BG + "quote"}
+# Dutch names for reused properties the ontology does not label itself.
+FALLBACK_LABELS = {
+    RDF_TYPE: "soort", SKOS + "prefLabel": "naam", SKOS + "altLabel": "andere naam",
+    SKOS + "hiddenLabel": "verborgen naam", SKOS + "notation": "nummering", SKOS + "definition": "definitie",
+    SKOS + "scopeNote": "toelichting", SKOS + "example": "voorbeeld", SKOS + "inScheme": "in begrippenlijst",
+    SKOS + "broader": "breder begrip", SKOS + "related": "verwant begrip", DCT + "source": "bron",
+    DCT + "title": "titel", DCT + "alternative": "andere titel", DCT + "description": "beschrijving",
+    DCT + "identifier": "identificatie", DCT + "issued": "uitgegeven", DCT + "publisher": "uitgever",
+    DCT + "creator": "maker", DCT + "isPartOf": "onderdeel van", DCT + "references": "verwijst naar",
+    DCT + "relation": "verband met", DCT + "spatial": "gebied", DCT + "subject": "onderwerp",
+    DCT + "license": "licentie", RDFS + "label": "label", RDFS + "comment": "opmerking",
+    RDFS + "seeAlso": "zie ook", RDFS + "subClassOf": "subklasse van", RDFS + "domain": "domein",
+    RDFS + "range": "bereik", "http://xmlns.com/foaf/0.1/page": "webpagina",
+    PREFIXES["prov"] + "wasRevisionOf": "herziening van", PREFIXES["prov"] + "wasDerivedFrom": "afgeleid van",
+    PREFIXES["prov"] + "wasAttributedTo": "toegeschreven aan",
+}
+ENTITY_OFFERS = ["text/turtle", HTML, "application/ld+json", "application/n-triples", "application/rdf+xml"]
+SUFFIX_MEDIA = {"." + ext: media for media, ext in EXTENSIONS.items()}
+
+
+# -- home, search, classes ---------------------------------------------------------------
+
+@router.get("/", summary="Startpagina: documenten met hun doelen", response_class=Response)
+def home(request: Request):
+    c = ctx(request)
+    return c.templates.TemplateResponse(request, "home.html", {"title": "beleidsgraaf",
+                                                               "documents": documents_with_goals(c)})
+
+
+@dataclass
+class GoalItem:
+    iri: str
+    label: str
+    notation: str | None
+    level: str | None
+    children: list["GoalItem"] = field(default_factory=list)
+
+
+def documents_with_goals(c: AppContext) -> list[dict]:
+    documents: dict[str, dict] = {}
+    goals: dict[str, dict[str, GoalItem]] = {}
+    broader: dict[str, str] = {}
+    for row in c.run("documents-goal-trees"):
+        doc = row["document"].value
+        documents.setdefault(doc, {"iri": doc, "label": _value(row["documentLabel"]) or compact(doc),
+                                   "period": _period(row), "goals": []})
+        if row["goal"] is not None:
+            goal = row["goal"].value
+            goals.setdefault(doc, {}).setdefault(goal, GoalItem(goal, _value(row["goalLabel"]) or compact(goal),
+                                                                _value(row["notation"]), _value(row["levelLabel"])))
+            if row["broader"] is not None:
+                broader[goal] = row["broader"].value
+    for doc, items in goals.items():
+        for iri, item in items.items():
+            parent = broader.get(iri)
+            if parent in items and parent != iri:
+                items[parent].children.append(item)
+            else:
+                documents[doc]["goals"].append(item)
+    return sorted(documents.values(), key=lambda d: d["label"].lower())
+
+
+def _period(row) -> str | None:
+    start, end = _value(row["periodStart"]), _value(row["periodEnd"])
+    if start and end:
+        return f"{start} – {end}"
+    return start or end
+
+
+def _value(term) -> str | None:
+    return None if term is None else term.value
+
+
+@router.get("/zoeken", summary="Zoeken op naam of nummer (hoofdletter- en accentongevoelig)")
+def search(request: Request, q: str = ""):
+    c = ctx(request)
+    media = negotiate(request, [HTML, "application/json"])
+    hits = run_search(c, q) if q.strip() else []
+    if media == HTML:
+        return c.templates.TemplateResponse(request, "search.html", {"title": "Zoeken", "q": q, "hits": hits})
+    return JSONResponse({"q": q, "results": [{"iri": h["iri"], "label": h["label"], "type": h["type"],
+                                              "url": h["href"]} for h in hits]})
+
+
+def run_search(c: AppContext, text: str, limit: int = 500) -> list[dict]:
+    query = c.canned.get("search")
+    rows = c.run_query(query, text=text.strip())
+    hits: dict[str, dict] = {}
+    for row in rows:
+        iri = row["entity"].value
+        if iri in hits:
+            continue
+        hits[iri] = {"iri": iri, "href": c.href(iri), "label": _value(row["label"]) or compact(iri),
+                     "type": _value(row["typeLabel"]), "matched": _value(row["matched"]),
+                     "document": _value(row["document"])}
+        if len(hits) >= limit:
+            break
+    return list(hits.values())
+
+
+@router.get("/klassen", summary="Alle klassen met het aantal leden")
+def class_index(request: Request):
+    c = ctx(request)
+    classes = [{"iri": r["class"].value, "curie": compact(r["class"].value),
+                "label": _value(r["classLabel"]) or compact(r["class"].value), "members": int(r["members"].value)}
+               for r in c.run("classes")]
+    return c.templates.TemplateResponse(request, "classes.html", {"title": "Klassen", "classes": classes})
+
+
+@router.get("/klassen/{curie}", summary="De leden van een klasse, bijv. /klassen/bg:Goal")
+def class_page(request: Request, curie: str):
+    c = ctx(request)
+    iri = expand(curie)
+    rows = c.run("class-members", **{"class": iri})
+    if not rows:
+        raise NotFound(f"De klasse {curie} heeft geen leden of bestaat niet.",
+                       suggestion="Bekijk de lijst van klassen op /klassen.")
+    media = negotiate(request, [HTML, "application/json"])
+    members, seen = [], set()
+    for r in rows:
+        if r["member"].value in seen:
+            continue
+        seen.add(r["member"].value)
+        members.append({"iri": r["member"].value, "href": c.href(r["member"].value),
+                        "label": _value(r["label"]) or compact(r["member"].value), "notation": _value(r["notation"]),
+                        "document": _value(r["document"]), "documentLabel": _value(r["documentLabel"])})
+    label = _value(rows[0]["classLabel"]) or curie
+    if media != HTML:
+        return JSONResponse({"class": iri, "label": label, "members": members})
+    return c.templates.TemplateResponse(request, "class.html", {"title": label, "class_iri": iri, "curie": curie,
+                                                                "members": members})
+
+
+def expand(curie: str) -> str:
+    prefix, _, local = curie.partition(":")
+    if prefix in PREFIXES and local:
+        return PREFIXES[prefix] + local
+    raise NotFound(f"'{curie}' is geen bekende klassenaam; schrijf bijvoorbeeld bg:Goal of org:Organization.")
+
+
+# -- entities ------------------------------------------------------------------------------
+
+@router.get("/id/{path:path}", summary="Een entiteit: HTML, Turtle, JSON-LD of N-Triples",
+            description="Zonder extensie: 303 See Other naar de beschrijving in het gevraagde formaat "
+                        "(Accept). Met .html, .ttl, .jsonld, .nt of .rdf: die beschrijving (200).")
+def entity(request: Request, path: str):
+    c = ctx(request)
+    base_path, suffix = split_suffix(path)
+    iri = c.settings.id_ns + base_path
+    if suffix is None:
+        if not entity_exists(c, iri):
+            raise _unknown_entity(c, iri, base_path)
+        media = negotiate(request, ENTITY_OFFERS)
+        target = f"/id/{url_quote(base_path)}.{EXTENSIONS[media]}"
+        return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
+    media = SUFFIX_MEDIA[suffix]
+    if media != HTML:
+        triples = c.run_graph("entity-description", entity=iri)
+        if not triples:
+            raise _unknown_entity(c, iri, base_path)
+        # The entity's own statements first, then what links to it: easier to read.
+        triples.sort(key=lambda t: (t.subject.value != iri, t.subject.value, t.predicate.value, str(t.object)))
+        body = serialize_triples(triples, GRAPH_KEYS[media])
+        return Response(body, media_type=media, headers={"Link": f'<{iri}>; rel="describes"'})
+    page = describe_entity(c, iri)
+    if page is None:
+        raise _unknown_entity(c, iri, base_path)
+    extras = document_pictures(c, iri, page["label"]) if page["is_document"] else {}
+    return c.templates.TemplateResponse(request, "entity.html", {"title": page["label"], "e": page, **extras})
+
+
+def split_suffix(path: str) -> tuple[str, str | None]:
+    for suffix in SUFFIX_MEDIA:
+        if path.endswith(suffix) and len(path) > len(suffix):
+            return path[: -len(suffix)], suffix
+    return path, None
+
+
+def entity_exists(c: AppContext, iri: str) -> bool:
+    return bool(c.run("entity-outgoing", entity=iri)) or bool(c.run("entity-incoming", entity=iri))
+
+
+def _unknown_entity(c: AppContext, iri: str, path: str) -> NotFound:
+    words = path.rsplit("/", 1)[-1].replace("-", " ").strip()
+    hits = run_search(c, words, limit=5) if words else []
+    suggestion = f"Zoek naar ‘{words}’: /zoeken?q={url_quote(words)}"
+    if hits:
+        suggestion += " — bedoelt u: " + "; ".join(f"{h['label']} ({h['href']})" for h in hits)
+    return NotFound(f"Onbekende entiteit {iri}.", suggestion=suggestion)
+
+
+def describe_entity(c: AppContext, iri: str) -> dict | None:
+    outgoing = c.run("entity-outgoing", entity=iri)
+    incoming = c.run("entity-incoming", entity=iri)
+    if not outgoing and not incoming:
+        return None
+    by_property = lambda name: [r for r in outgoing if r["property"].value == name]  # noqa: E731
+    types = [_link(c, r["value"], r["valueLabel"]) for r in by_property(RDF_TYPE)]
+    return {
+        "iri": iri,
+        "label": _dutch_label(outgoing) or compact(iri),
+        "types": types,
+        "notation": next((r["value"].value for r in by_property(SKOS + "notation")), None),
+        "sources": [_link(c, r["value"], r["valueLabel"]) for r in by_property(DCT + "source")],
+        "quotes": [r["value"].value for r in by_property(BG + "quote")],
+        "outgoing": group_outgoing(c, [r for r in outgoing if r["property"].value not in HEADER_PROPERTIES]),
+        "incoming": group_incoming(c, incoming),
+        "external": [_link(c, r["value"], r["valueLabel"]) for r in outgoing
+                     if isinstance(r["value"], ox.NamedNode) and c.local_path(r["value"].value) is None
+                     and r["property"].value != RDF_TYPE],
+        "breadcrumbs": breadcrumbs(c, iri),
+        "is_document": any(t["iri"] == BG + "PolicyDocument" for t in types),
+        "rdf_links": {ext: f"{c.href(iri)}.{ext}" for ext in ("ttl", "jsonld", "nt")},
+    }
+
+
+def _dutch_label(rows: list[dict]) -> str | None:
+    for name in (SKOS + "prefLabel", RDFS + "label"):
+        for r in rows:
+            if r["property"].value == name and isinstance(r["value"], ox.Literal) and r["value"].language == "nl":
+                return r["value"].value
+    return None
+
+
+def _link(c: AppContext, term, label_term) -> dict:
+    """A value as the page shows it: a label linking to its page, or an outbound link."""
+    if isinstance(term, ox.Literal):
+        return {"literal": True, "text": term.value, "lang": term.language,
+                "datatype": compact(term.datatype.value) if term.language is None else None}
+    if isinstance(term, ox.BlankNode):
+        return {"literal": True, "text": "(anoniem knooppunt)", "lang": None, "datatype": None}
+    iri = term.value
+    local = c.local_path(iri)
+    return {"literal": False, "iri": iri, "href": local or iri, "external": local is None,
+            "text": _value(label_term) or compact(iri)}
+
+
+def property_label(iri: str, label_term) -> str:
+    return _value(label_term) or FALLBACK_LABELS.get(iri) or compact(iri)
+
+
+def group_outgoing(c: AppContext, rows: list[dict]) -> list[dict]:
+    groups: dict[str, dict] = {}
+    for r in rows:
+        prop = r["property"].value
+        group = groups.setdefault(prop, {"iri": prop, "href": c.href(prop),
+                                         "label": property_label(prop, r["propertyLabel"]), "values": []})
+        group["values"].append(_link(c, r["value"], r["valueLabel"]))
+    return sorted(groups.values(), key=lambda g: g["label"].lower())
+
+
+def group_incoming(c: AppContext, rows: list[dict]) -> list[dict]:
+    groups: dict[str, dict] = {}
+    for r in rows:
+        prop = r["property"].value
+        group = groups.setdefault(prop, {"iri": prop, "href": c.href(prop),
+                                         "label": property_label(prop, r["propertyLabel"]), "values": []})
+        link = _link(c, r["subject"], r["subjectLabel"])
+        notation = _value(r["subjectNotation"])
+        if notation and not link["literal"]:
+            link["text"] = f"{notation} {link['text']}"
+        if link not in group["values"]:
+            group["values"].append(link)
+    return sorted(groups.values(), key=lambda g: g["label"].lower())
+
+
+def breadcrumbs(c: AppContext, iri: str, limit: int = 8) -> list[dict]:
+    """The path from the document down to this entity (document > goal > strand > action)."""
+    trail, seen, current = [], {iri}, iri
+    for _ in range(limit):
+        rows = c.run("entity-parent", entity=current)
+        if not rows:
+            break
+        parent = rows[0]["parent"].value
+        if parent in seen:
+            break
+        seen.add(parent)
+        trail.append({"href": c.href(parent), "text": _value(rows[0]["parentLabel"]) or compact(parent)})
+        current = parent
+    return list(reversed(trail))
+
+
+# -- pictures --------------------------------------------------------------------------------
+
+def document_pictures(c: AppContext, document: str, title: str) -> dict:
+    return {"tree_svg": tree_for(c, document, title), "timeline_svg": timeline_for(c, document, title),
+            "diagram_links": {"boom": f"/diagrammen/boom.svg?document={url_quote(document)}",
+                              "tijdlijn": f"/diagrammen/tijdlijn.svg?document={url_quote(document)}"}}
+
+
+def tree_for(c: AppContext, document: str, title: str = "") -> str:
+    roots = diagrams.build_forest(c.run("document-tree", document=document), c.href)
+    return diagrams.tree_svg(roots, f"Doelenboom {title}".strip())
+
+
+def timeline_for(c: AppContext, document: str, title: str = "") -> str:
+    items = diagrams.milestones(c.run("document-timeline", document=document), c.href)
+    return diagrams.timeline_svg(items, f"Tijdlijn {title}".strip())
+
+
+@router.get("/diagrammen/boom.svg", summary="Doelenboom (doel > actielijn > actie) van een document als SVG")
+def tree_diagram(request: Request, document: str):
+    c = ctx(request)
+    _require_document(c, document)
+    return Response(tree_for(c, document), media_type="image/svg+xml")
+
+
+@router.get("/diagrammen/tijdlijn.svg", summary="Tijdlijn van de deadlines van de acties van een document als SVG")
+def timeline_diagram(request: Request, document: str):
+    c = ctx(request)
+    _require_document(c, document)
+    return Response(timeline_for(c, document), media_type="image/svg+xml")
+
+
+def _require_document(c: AppContext, document: str) -> None:
+    if not c.run("entity-outgoing", entity=_checked_iri(document)):
+        raise NotFound(f"Onbekend document {document}.", suggestion="Kies een document op de startpagina /.")
+
+
+def _checked_iri(text: str) -> str:
+    from beleidsgraaf.queries import PARAM_TYPES
+
+    return PARAM_TYPES["iri"].coerce("document", text).value

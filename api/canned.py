@@ -1,0 +1,119 @@
+"""Canned queries at /queries: the catalogue, and one operation per .rq file (as grlc does),
+so the OpenAPI document and /docs list every question with its typed parameters."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from beleidsgraaf.queries import CannedQuery, Registry
+
+from .answers import GRAPH_OFFERS, SELECT_OFFERS, serialized, table
+from .context import ctx
+from .negotiation import HTML, negotiate
+
+router = APIRouter(tags=["Vragen"])
+
+# JSON Schema for each parameter type, so /docs shows (and checks) the right input.
+PARAM_SCHEMAS = {
+    "iri": {"type": "string", "format": "uri"},
+    "string": {"type": "string"},
+    "integer": {"type": "integer"},
+    "decimal": {"type": "number"},
+    "date": {"type": "string", "format": "date"},
+    "gYear": {"type": "string", "pattern": r"^-?\d{4}$"},
+    "boolean": {"type": "boolean"},
+}
+RESERVED = {"format"}
+
+
+def describe(query: CannedQuery, request: Request) -> dict:
+    return {
+        "name": query.name,
+        "title": query.title,
+        "description": query.description,
+        "tags": list(query.tags),
+        "form": query.query_form,
+        "url": str(request.url_for(_route_name(query.name))),
+        "parameters": [{"name": p.name, "type": p.type.name, "description": p.description,
+                        "required": p.required, "default": p.default} for p in query.parameters],
+    }
+
+
+@router.get("/queries", summary="Catalogue of canned queries",
+            description="Every canned query with its title, description and parameters (JSON or HTML).")
+def list_queries(request: Request):
+    registry = ctx(request).canned
+    media = negotiate(request, ["application/json", HTML])
+    if media == HTML:
+        return ctx(request).templates.TemplateResponse(request, "queries.html", {
+            "title": "Vragen", "queries": list(registry)})
+    return JSONResponse([describe(q, request) for q in registry])
+
+
+def add_query_operations(app: FastAPI, registry: Registry) -> None:
+    """One GET operation per canned query, its OpenAPI parameters taken from the .rq header."""
+    for query in registry:
+        app.add_api_route(
+            f"/queries/{query.name}", _endpoint_for(query), methods=["GET"], name=_route_name(query.name),
+            operation_id=query.name.replace("-", "_"), tags=["Vragen"] + list(query.tags),
+            summary=query.label("nl"), description=_description(query),
+            openapi_extra={"parameters": _openapi_parameters(query)},
+            responses={200: {"description": "resultaat", "content": {m: {} for m in _offers(query)}},
+                       422: {"description": "ontbrekende of ongeldige parameter"}},
+        )
+    app.add_api_route("/queries/{name}", _unknown_query, methods=["GET"], include_in_schema=False)
+
+
+def _route_name(name: str) -> str:
+    return "query_" + name.replace("-", "_")
+
+
+def _offers(query: CannedQuery) -> list[str]:
+    return GRAPH_OFFERS if query.query_form in ("CONSTRUCT", "DESCRIBE") else SELECT_OFFERS
+
+
+def _description(query: CannedQuery) -> str:
+    parts = [query.description.get("nl", ""), query.description.get("en", "")]
+    return "\n\n".join(p for p in parts if p) + f"\n\nSPARQL: `queries/{query.path.name}`"
+
+
+def _openapi_parameters(query: CannedQuery) -> list[dict]:
+    params = []
+    for p in query.parameters:
+        schema = dict(PARAM_SCHEMAS[p.type.name])
+        if p.default is not None:
+            schema["default"] = p.default
+        params.append({"name": p.name, "in": "query", "required": p.required, "schema": schema,
+                       "description": f"{p.description} ({p.type.name})".strip()})
+    params.append({"name": "format", "in": "query", "required": False,
+                   "schema": {"type": "string", "enum": ["json", "xml", "csv", "tsv", "html"]},
+                   "description": "result format instead of an Accept header"})
+    return params
+
+
+def _endpoint_for(query: CannedQuery):
+    def run_canned_query(request: Request) -> Response:
+        return run(request, query)
+
+    run_canned_query.__doc__ = query.label("en")
+    return run_canned_query
+
+
+def run(request: Request, query: CannedQuery) -> Response:
+    values = {k: v for k, v in request.query_params.items() if k not in RESERVED}
+    substitutions = query.bind(values)  # ParameterError -> 422 with the parameter named
+    # Pick the format before running, so a 406 costs nothing.
+    media = negotiate(request, _offers(query))
+    result = ctx(request).store.query(query.sparql, substitutions=substitutions)
+    try:
+        if media == HTML:
+            return ctx(request).templates.TemplateResponse(request, "query.html", {
+                "title": query.label("nl"), "query": query, "values": values, "result": table(result)})
+        return serialized(result, media)
+    finally:
+        del result  # Oxigraph results must be dropped on the thread that made them
+
+
+def _unknown_query(request: Request, name: str):
+    ctx(request).canned.get(name)  # raises UnknownQueryError -> 404 with suggestions

@@ -1,0 +1,128 @@
+"""What every router needs: the store, the settings, the query registries, the templates,
+and the few derived things worth computing once (the store is read-only while served)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from rdflib import Graph
+
+from beleidsgraaf.config import Settings
+from beleidsgraaf.dataset import PREFIXES, read_graph_file, shape_files
+from beleidsgraaf.queries import Registry
+from beleidsgraaf.rdfio import to_graph
+from beleidsgraaf.results import compact
+from beleidsgraaf.store import Store
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def max_upload_from_env() -> int:
+    value = os.environ.get("BELEIDSGRAAF_MAX_UPLOAD_BYTES")
+    return int(value) if value and value.isdigit() else DEFAULT_MAX_UPLOAD
+
+
+@dataclass
+class AppContext:
+    store: Store
+    settings: Settings
+    canned: Registry
+    internal: Registry
+    templates: Jinja2Templates
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    # -- queries -----------------------------------------------------------------------
+
+    def run(self, name: str, *, store: Store | None = None, **params) -> list[dict[str, Any]]:
+        """Run an internal query (queries/internal/NAME.rq) and return rows of Oxigraph terms."""
+        return self.run_query(self.internal.get(name), store=store, **params)
+
+    def run_query(self, query, *, store: Store | None = None, **params) -> list[dict[str, Any]]:
+        result = (store or self.store).query(query.sparql, substitutions=query.bind(params))
+        try:
+            variables = [v.value for v in result.variables]
+            return [{v: row[v] for v in variables} for row in result]
+        finally:
+            del result  # Oxigraph results must be dropped on the thread that made them
+
+    def run_graph(self, name: str, **params):
+        """Run an internal CONSTRUCT query and return its triples as a list."""
+        query = self.internal.get(name)
+        result = self.store.query(query.sparql, substitutions=query.bind(params))
+        try:
+            return list(result)
+        finally:
+            del result
+
+    # -- derived, cached ---------------------------------------------------------------
+
+    @property
+    def ontology_graph_iri(self) -> str:
+        return self.settings.graph_ns + "ontology"
+
+    def shapes_store(self) -> Store:
+        """The SHACL shapes in a small store of their own (the main store holds no shapes)."""
+        if "shapes_store" not in self.cache:
+            store = Store.in_memory()
+            for gf in shape_files(self.settings):
+                store.add_quads(read_graph_file(gf, self.settings))
+            self.cache["shapes_store"] = store
+        return self.cache["shapes_store"]
+
+    def shipped_data_graph(self) -> Graph:
+        """All data graphs (not the ontology) as rdflib, to resolve references when validating."""
+        if "data_graph" not in self.cache:
+            quads = (q for q in self.store.quads() if q.graph_name != ox.NamedNode(self.ontology_graph_iri))
+            self.cache["data_graph"] = to_graph(quads)
+        return self.cache["data_graph"]
+
+    # -- links ---------------------------------------------------------------------------
+
+    def local_path(self, iri: str) -> str | None:
+        """The path on this server that describes `iri`, or None for an outside IRI."""
+        if iri.startswith(self.settings.id_ns):
+            return "/id/" + iri[len(self.settings.id_ns):]
+        if iri.startswith(self.settings.def_ns):
+            return "/def#" + iri[len(self.settings.def_ns):]
+        if iri.rstrip("#/") == self.settings.base + "def":
+            return "/def"
+        # Reused vocabulary (org:, skos:, eli:, ...) is documented on /def too, under e.g. #org-Organization.
+        for prefix, ns in PREFIXES.items():
+            if prefix not in ("bg", "id", "sh", "xsd") and iri.startswith(ns) and len(iri) > len(ns):
+                return f"/def#{prefix}-{iri[len(ns):]}"
+        return None
+
+    def href(self, iri: str) -> str:
+        return self.local_path(iri) or iri
+
+
+def ctx(request: Request) -> AppContext:
+    return request.app.state.ctx
+
+
+def make_templates(context_holder: dict) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    env = templates.env
+
+    def href(term) -> str:
+        iri = term.value if hasattr(term, "value") else str(term)
+        return context_holder["ctx"].href(iri)
+
+    def is_local(term) -> bool:
+        iri = term.value if hasattr(term, "value") else str(term)
+        return context_holder["ctx"].local_path(iri) is not None
+
+    env.filters["href"] = href
+    env.filters["compact"] = lambda iri: compact(iri.value if hasattr(iri, "value") else str(iri))
+    env.filters["is_iri"] = lambda term: isinstance(term, ox.NamedNode)
+    env.tests["local"] = is_local
+    env.globals["prefixes"] = PREFIXES
+    return templates

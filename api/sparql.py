@@ -1,0 +1,167 @@
+"""The SPARQL 1.1 Protocol endpoint at /sparql: read-only queries by GET and POST, a
+service description when no query is given, and a query page for browsers."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF
+
+from beleidsgraaf.dataset import PREFIXES
+from beleidsgraaf.sparql_guard import check_query
+
+from .answers import choose_media, serialized, table
+from .context import ctx
+from .errors import ApiError, Forbidden, UnsupportedMediaType
+from .negotiation import GRAPH_KEYS, GRAPH_TYPES, HTML, negotiate
+
+router = APIRouter(tags=["SPARQL"])
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+UPDATE_REASON = ("SPARQL Update is not accepted here: this endpoint is read-only. "
+                 "Change data by editing data/ and running 'beleidsgraaf build'.")
+EXAMPLE_NAMES = ["actions-for-goal", "search", "actions-by-deadline", "laws-cited"]
+
+PROTOCOL_DOC = {
+    "parameters": [
+        {"name": "query", "in": "query", "schema": {"type": "string"},
+         "description": "SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE). Without it: the service "
+                        "description (RDF) or the query page (HTML)."},
+        {"name": "default-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
+         "description": "graph(s) forming the default graph (default: the union of all graphs)"},
+        {"name": "named-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
+         "description": "graph(s) available to GRAPH"},
+        {"name": "format", "in": "query", "schema": {"type": "string",
+         "enum": ["json", "xml", "csv", "tsv", "ttl", "nt", "jsonld", "rdf", "html"]},
+         "description": "result format, instead of an Accept header"},
+    ],
+}
+
+
+@router.get("/sparql", summary="SPARQL 1.1 query (GET)", openapi_extra=PROTOCOL_DOC)
+def sparql_get(request: Request):
+    params = request.query_params
+    if "update" in params:
+        raise Forbidden(UPDATE_REASON)
+    queries = params.getlist("query")
+    if not queries:
+        return _service_description_or_page(request)
+    return _execute(request, _single(queries), params.getlist("default-graph-uri"),
+                    params.getlist("named-graph-uri"))
+
+
+@router.post("/sparql", summary="SPARQL 1.1 query (POST: form or application/sparql-query)",
+             openapi_extra={**PROTOCOL_DOC, "requestBody": {"content": {
+                 "application/sparql-query": {"schema": {"type": "string"}},
+                 "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+                     "query": {"type": "string"}, "default-graph-uri": {"type": "string"},
+                     "named-graph-uri": {"type": "string"}}}}}}})
+async def sparql_post(request: Request):
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    url_params = request.query_params
+    if content_type == "application/sparql-update":
+        raise Forbidden(UPDATE_REASON)
+    if content_type == "application/sparql-query":
+        text = (await request.body()).decode("utf-8", errors="replace")
+        return _execute(request, text, url_params.getlist("default-graph-uri"),
+                        url_params.getlist("named-graph-uri"))
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.form()
+        if "update" in form:
+            raise Forbidden(UPDATE_REASON)
+        queries = form.getlist("query")
+        if not queries:
+            raise ApiError("the form holds no 'query' field")
+        return _execute(request, _single(queries),
+                        form.getlist("default-graph-uri") or url_params.getlist("default-graph-uri"),
+                        form.getlist("named-graph-uri") or url_params.getlist("named-graph-uri"))
+    raise UnsupportedMediaType(f"POST to /sparql needs Content-Type application/sparql-query or "
+                               f"application/x-www-form-urlencoded, not '{content_type or 'none'}'")
+
+
+def _single(queries: list[str]) -> str:
+    if len(queries) > 1:
+        raise ApiError("give exactly one 'query' parameter")
+    if not queries[0].strip():
+        raise ApiError("the 'query' parameter is empty")
+    return queries[0]
+
+
+def _execute(request: Request, text: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
+    check_query(text)  # refuses updates (403) and SERVICE (403) before anything runs
+    result = ctx(request).store.query(text, default_graph_uris=default_graphs or None,
+                                      named_graph_uris=named_graphs or None)
+    try:
+        media = choose_media(request, result)
+        if media == HTML:
+            return _page(request, text, result=table(result))
+        return serialized(result, media)
+    finally:
+        # Oxigraph results must be dropped on the thread that made them, not later by the GC.
+        del result
+
+
+def _service_description_or_page(request: Request) -> Response:
+    media = negotiate(request, GRAPH_TYPES + [HTML])
+    if media == HTML:
+        example = request.query_params.get("example")
+        return _page(request, _example_text(request, example))
+    graph = service_description(request)
+    return Response(graph.serialize(format=_rdflib_format(media)), media_type=media, headers={"Vary": "Accept"})
+
+
+def _rdflib_format(media: str) -> str:
+    return {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}[GRAPH_KEYS[media]]
+
+
+def service_description(request: Request) -> Graph:
+    """An sd:Service: what this endpoint speaks and which graphs it holds."""
+    g = Graph()
+    g.bind("sd", SD)
+    g.bind("format", FORMATS)
+    endpoint = URIRef(str(request.url_for("sparql_get")))
+    service = BNode()
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, endpoint))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+        g.add((service, SD.resultFormat, FORMATS[fmt]))
+    dataset = BNode()
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    default_graph = BNode()
+    g.add((dataset, SD.defaultGraph, default_graph))
+    g.add((default_graph, RDF.type, SD.Graph))
+    store = ctx(request).store
+    for name in store.named_graphs():
+        named = BNode()
+        g.add((dataset, SD.namedGraph, named))
+        g.add((named, RDF.type, SD.NamedGraph))
+        g.add((named, SD.name, URIRef(name)))
+    g.add((service, URIRef("http://purl.org/dc/terms/description"),
+           Literal("Alleen-lezen SPARQL-endpoint van beleidsgraaf; de standaardgraaf is de vereniging van "
+                   "alle benoemde grafen.", lang="nl")))
+    return g
+
+
+def _prefix_block() -> str:
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in ("sh",))
+
+
+def _example_text(request: Request, name: str | None) -> str:
+    registry = ctx(request).canned
+    if name and name in registry.names():
+        return registry.get(name).sparql
+    return (_prefix_block() + "\nSELECT ?doel ?label WHERE {\n  ?doel a bg:Goal ; skos:prefLabel ?label .\n}\n"
+            "ORDER BY ?label\nLIMIT 50\n")
+
+
+def _page(request: Request, text: str, result: dict | None = None) -> Response:
+    registry = ctx(request).canned
+    examples = [registry.get(n) for n in EXAMPLE_NAMES if n in registry.names()]
+    return ctx(request).templates.TemplateResponse(request, "sparql.html", {
+        "query": text, "result": result, "examples": examples, "title": "SPARQL"})

@@ -1,0 +1,174 @@
+"""SHACL validation for data stewards: a form page, and a POST API taking Turtle, JSON-LD,
+N-Triples or RDF/XML (raw body, or a multipart/urlencoded form with a file or pasted
+text). Reports as JSON, Turtle (sh:ValidationReport) or a readable Dutch HTML page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from beleidsgraaf.errors import RdfInputError
+from beleidsgraaf.rdfio import format_for, parse_quads, to_graph
+from beleidsgraaf.results import compact
+from beleidsgraaf.validation import ValidationReport, validate_graph
+
+from .context import AppContext, ctx
+from .errors import ApiError, PayloadTooLarge, UnsupportedMediaType, error_response
+from .negotiation import HTML, negotiate, wants_html
+
+router = APIRouter(tags=["Validatie"])
+
+REPORT_OFFERS = ["application/json", "text/turtle", HTML]
+FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
+RDF_MEDIA_TYPES = {"text/turtle", "application/x-turtle", "application/n-triples", "text/plain",
+                   "application/ld+json", "application/rdf+xml", "application/xml", "text/xml"}
+FORMAT_CHOICES = {"turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples", "xml": "RDF/XML"}
+
+VALIDATE_DOC = {
+    "parameters": [
+        {"name": "with_shipped", "in": "query", "schema": {"type": "boolean", "default": False},
+         "description": "validate together with the shipped graph, so references to existing entities resolve"},
+        {"name": "format", "in": "query", "schema": {"type": "string", "enum": list(FORMAT_CHOICES)},
+         "description": "RDF format of the input when the Content-Type does not say"},
+    ],
+    "requestBody": {"content": {
+        "text/turtle": {"schema": {"type": "string"}},
+        "application/ld+json": {"schema": {"type": "string"}},
+        "application/n-triples": {"schema": {"type": "string"}},
+        "application/rdf+xml": {"schema": {"type": "string"}},
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary"}, "text": {"type": "string"},
+            "format": {"type": "string", "enum": list(FORMAT_CHOICES)}, "with_shipped": {"type": "boolean"}}}},
+    }},
+}
+
+
+@router.get("/validate", summary="Validatieformulier (HTML)")
+def form_page(request: Request):
+    c = ctx(request)
+    return c.templates.TemplateResponse(request, "validate.html", {
+        "title": "Valideren", "formats": FORMAT_CHOICES, "max_mb": c.max_upload_bytes / 1024 / 1024})
+
+
+@router.post("/validate", summary="RDF valideren tegen de SHACL-vormen (met de ontologie)",
+             description="Reply: JSON, Turtle (sh:ValidationReport) or HTML by Accept. 400 for unparseable "
+                         "input (with line and column), 413 beyond the size limit (default 5 MB), 415 for an "
+                         "unknown content type.", openapi_extra=VALIDATE_DOC)
+async def validate(request: Request):
+    c = ctx(request)
+    media = negotiate(request, REPORT_OFFERS if not _browser_form(request) else [HTML] + REPORT_OFFERS)
+    _check_declared_size(request, c)
+    data, fmt_name, media_type, source, with_shipped = await _read_input(request, c)
+    if not data.strip():
+        raise ApiError("er is niets om te valideren: kies een bestand of plak RDF-tekst")
+    try:
+        fmt = format_for(fmt_name, path=source if not fmt_name and not media_type else None,
+                         media_type=media_type)
+        quads = parse_quads(data, fmt, source)
+    except RdfInputError as exc:
+        return _parse_error(request, exc, data)
+    report = validate_graph(to_graph(quads), context=c.shipped_data_graph() if with_shipped else None)
+    return _report_response(request, c, media, report, source, with_shipped)
+
+
+def _browser_form(request: Request) -> bool:
+    return _content_type(request) in FORM_TYPES and wants_html(request)
+
+
+def _content_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _check_declared_size(request: Request, c: AppContext) -> None:
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > c.max_upload_bytes:
+        raise _too_large(c)
+
+
+def _too_large(c: AppContext) -> PayloadTooLarge:
+    return PayloadTooLarge(f"de invoer is groter dan {c.max_upload_bytes / 1024 / 1024:g} MB; "
+                           "splits het bestand of valideer op de opdrachtregel (beleidsgraaf validate)")
+
+
+async def _read_limited(request: Request, c: AppContext) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > c.max_upload_bytes:
+            raise _too_large(c)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _read_input(request: Request, c: AppContext) -> tuple[bytes, str | None, str | None, str, bool]:
+    """(data, format name, media type, source name, with_shipped) from a form or a raw body."""
+    content_type = _content_type(request)
+    with_shipped = _truthy(request.query_params.get("with_shipped"))
+    fmt_name = request.query_params.get("format") or None
+    if content_type in FORM_TYPES:
+        form = await request.form(max_part_size=c.max_upload_bytes + 1)
+        with_shipped = with_shipped or _truthy(form.get("with_shipped"))
+        fmt_name = (form.get("format") or fmt_name) or None
+        upload = form.get("file")
+        if upload is not None and not isinstance(upload, str) and upload.filename:
+            data = await upload.read(c.max_upload_bytes + 1)
+            source = upload.filename
+        else:
+            data = str(form.get("text") or "").encode("utf-8")
+            source = "geplakte tekst"
+            fmt_name = fmt_name or "turtle"
+        if len(data) > c.max_upload_bytes:
+            raise _too_large(c)
+        return data, fmt_name, None, source, with_shipped
+    if content_type and content_type not in RDF_MEDIA_TYPES and not fmt_name:
+        raise UnsupportedMediaType(f"kan '{content_type}' niet valideren; stuur Turtle (text/turtle), JSON-LD "
+                                   "(application/ld+json), N-Triples (application/n-triples) of RDF/XML "
+                                   "(application/rdf+xml), of een formulier met een bestand")
+    data = await _read_limited(request, c)
+    media_type = {"text/plain": "application/n-triples", "application/x-turtle": "text/turtle",
+                  "application/xml": "application/rdf+xml", "text/xml": "application/rdf+xml"}.get(
+                      content_type, content_type) or None
+    return data, fmt_name, None if fmt_name else media_type, "invoer", with_shipped
+
+
+def _truthy(value) -> bool:
+    return str(value or "").lower() in {"1", "true", "on", "yes", "ja"}
+
+
+def _parse_error(request: Request, exc: RdfInputError, data: bytes) -> Response:
+    where = f"regel {exc.line}" + (f", kolom {exc.column}" if exc.column else "") if exc.line else None
+    message = f"{exc.source}: {where + ': ' if where else ''}{exc.reason}"
+    extra = {"line": exc.line, "column": exc.column}
+    if wants_html(request) or _browser_form(request):
+        excerpt = _excerpt(data, exc.line)
+        return ctx(request).templates.TemplateResponse(request, "error.html", {
+            "status": 400, "title": "RDF niet leesbaar", "message": message,
+            "suggestion": "Verbeter de invoer op die plaats en probeer het opnieuw.", "extra": extra,
+            "excerpt": excerpt}, status_code=400)
+    return error_response(request, 400, "RDF niet leesbaar", message, extra=extra)
+
+
+def _excerpt(data: bytes, line: int | None) -> list[tuple[int, str, bool]]:
+    if not line:
+        return []
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    start = max(line - 3, 0)
+    return [(i + 1, lines[i], i + 1 == line) for i in range(start, min(line + 2, len(lines)))]
+
+
+def _report_response(request: Request, c: AppContext, media: str, report: ValidationReport,
+                     source: str, with_shipped: bool) -> Response:
+    status = 200
+    if media == "application/json":
+        return Response(report.as_json(), media_type="application/json", status_code=status)
+    if media == "text/turtle":
+        return Response(report.as_turtle(), media_type="text/turtle", status_code=status)
+    groups = [{"focus": focus, "href": c.href(focus), "label": results[0].focus_label,
+               "curie": compact(focus), "results": [{
+                   "severity": r.severity, "path": compact(r.path) if r.path else None,
+                   "path_href": c.href(r.path) if r.path else None, "value": r.value,
+                   "message": r.message_nl} for r in results]}
+              for focus, results in report.by_focus_node().items()]
+    return c.templates.TemplateResponse(request, "report.html", {
+        "title": "Validatierapport", "report": report, "groups": groups, "source": source,
+        "with_shipped": with_shipped, "counts": report.counts, "conforms": report.violations == 0})

@@ -1,0 +1,104 @@
+"""A policy officer's walk through the site in a real browser (Debian chromium via
+Playwright): home > search > doelstelling 1 > one of its actions > the quote, then a data
+steward's invalid upload on /validate. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import GOAL_1
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+GOAL_PATH = GOAL_1.replace("https://w3id.org/beleidsgraaf", "")
+INVALID_TTL = b"""@prefix bg: <https://w3id.org/beleidsgraaf/def#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/beleidsgraaf/id/test/a1> a bg:Action ; skos:prefLabel "Actie zonder bron"@nl .
+"""
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def base_url(api_app):
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(api_app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 10
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        context = browser.new_context(locale="nl-NL")
+        yield context.new_page()
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_browse_from_home_to_a_quote_and_validate(page, base_url, tmp_path):
+    page.set_default_timeout(10_000)
+    page.goto(base_url + "/")
+    assert page.locator("html").get_attribute("lang") == "nl"
+    shot(page, "1-home")
+
+    page.fill("#zoek-home", "zelfstandig")
+    page.click("form.big button[type=submit]")
+    page.wait_for_url("**/zoeken?q=zelfstandig")
+    shot(page, "2-zoeken")
+
+    page.click(f'ol.hits a[href="{GOAL_PATH}"]')
+    page.wait_for_url(f"**{GOAL_PATH}.html")  # via the 303 to the HTML description
+    assert "zelfstandig" in page.locator("h1").inner_text()
+    shot(page, "3-doelstelling-1")
+
+    # Doelstelling 1 is served by a strand or directly by actions; reach an action either way.
+    actions = page.locator('section.incoming a[href^="/id/actie/"]')
+    if actions.count() == 0:
+        page.locator('section.incoming a[href^="/id/actielijn/"]').first.click()
+        page.wait_for_url("**/id/actielijn/**")
+        actions = page.locator('section.incoming a[href^="/id/actie/"]')
+    actions.first.click()
+    page.wait_for_url("**/id/actie/**")
+    quote = page.locator("figure.quote blockquote").first
+    assert quote.is_visible() and len(quote.inner_text()) > 10
+    assert page.locator("nav.breadcrumbs a").first.get_attribute("href").startswith("/id/document/")
+    shot(page, "4-actie-met-citaat")
+
+    upload = tmp_path / "ongeldig.ttl"
+    upload.write_bytes(INVALID_TTL)
+    page.goto(base_url + "/validate")
+    page.set_input_files("#file", str(upload))
+    page.click("form.validate button[type=submit]")
+    page.wait_for_selector("p.summary-line")
+    assert "Voldoet niet" in page.locator("p.summary-line").inner_text()
+    assert "Bron ontbreekt of is geen beleidsdocument" in page.locator("main").inner_text()
+    shot(page, "5-validatierapport")

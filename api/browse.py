@@ -196,7 +196,17 @@ def entity(request: Request, path: str):
     if page is None:
         raise _unknown_entity(c, iri, base_path)
     extras = document_pictures(c, iri, page["label"]) if page["is_document"] else {}
+    if any(t["iri"] == BG + "Goal" for t in page["types"]):
+        extras["goal_actions"] = actions_serving_goal(c, iri)
     return c.templates.TemplateResponse(request, "entity.html", {"title": page["label"], "e": page, **extras})
+
+
+def actions_serving_goal(c: AppContext, goal: str) -> list[dict]:
+    """The canned query policy staff need most on a goal page: what is done for it."""
+    rows = c.run_query(c.canned.get("actions-for-goal"), goal=goal)
+    return [{"action": _link(c, r["action"], r["actionLabel"]), "notation": _value(r["notation"]),
+             "strand": _link(c, r["strand"], r["strandLabel"]) if r["strand"] is not None else None,
+             "inferred": _value(r["link"]) == "inferred", "via": _value(r["via"])} for r in rows]
 
 
 def split_suffix(path: str) -> tuple[str, str | None]:

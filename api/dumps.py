@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
 from beleidsgraaf.dataset import PREFIXES
-from beleidsgraaf.results import compact
+from beleidsgraaf.results import compact, serialize_triples
 
 from .context import AppContext, ctx
 from .negotiation import GRAPH_TYPES, HTML, negotiate
@@ -35,8 +35,7 @@ def dump_bytes(c: AppContext, ext: str) -> bytes:
             data = ox.serialize(c.store.quads(), format=fmt)
         else:
             triples = {ox.Triple(q.subject, q.predicate, q.object) for q in c.store.quads()}
-            prefixes = {k: v for k, v in PREFIXES.items() if k != "sh"} if fmt != ox.RdfFormat.N_TRIPLES else None
-            data = ox.serialize(sorted(triples, key=str), format=fmt, **({"prefixes": prefixes} if prefixes else {}))
+            data = serialize_triples(sorted(triples, key=str), ext)
         c.cache[key] = data
     return c.cache[key]
 

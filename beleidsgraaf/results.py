@@ -82,5 +82,6 @@ def serialize_solutions(solutions, fmt: str) -> bytes:
 
 
 def serialize_triples(triples, fmt: str) -> bytes:
-    return ox.serialize(triples, format=GRAPH_FORMATS[fmt],
-                        prefixes={k: v for k, v in PREFIXES.items() if k != "sh"})
+    # No "id:" prefix: entity local names hold "/", which Turtle would have to escape.
+    prefixes = {k: v for k, v in PREFIXES.items() if k not in {"sh", "id"}}
+    return ox.serialize(triples, format=GRAPH_FORMATS[fmt], prefixes=prefixes)

@@ -157,3 +157,13 @@ def test_pages_load_nothing_from_the_internet(client):
     for path in ["/", GOAL_PATH + ".html", "/id/document/regiovisie-bw-mo-2024-2026.html", "/def", "/validate"]:
         page = client.get(path, headers=HTML).text
         assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', page), path
+
+
+def test_goal_page_lists_the_actions_serving_it(client, run_query):
+    from tests.conftest import GOAL_1
+
+    expected = {r["action"] for r in run_query("actions-for-goal", goal=GOAL_1)}
+    page = client.get("/id/" + GOAL_1.split("/id/", 1)[1] + ".html").text
+    assert "Acties die bijdragen aan dit doel" in page
+    for action in expected:
+        assert "/id/" + action.split("/id/", 1)[1] in page

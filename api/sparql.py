@@ -8,7 +8,6 @@ from fastapi.responses import Response
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from beleidsgraaf.dataset import PREFIXES
 from beleidsgraaf.sparql_guard import check_query
 
 from .answers import choose_media, serialized, table
@@ -148,16 +147,11 @@ def service_description(request: Request) -> Graph:
     return g
 
 
-def _prefix_block() -> str:
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if p not in ("sh",))
-
-
 def _example_text(request: Request, name: str | None) -> str:
-    registry = ctx(request).canned
-    if name and name in registry.names():
-        return registry.get(name).sparql
-    return (_prefix_block() + "\nSELECT ?doel ?label WHERE {\n  ?doel a bg:Goal ; skos:prefLabel ?label .\n}\n"
-            "ORDER BY ?label\nLIMIT 50\n")
+    c = ctx(request)
+    if name and name in c.canned.names():
+        return c.canned.get(name).sparql
+    return c.internal.get("sparql-page-example").sparql
 
 
 def _page(request: Request, text: str, result: dict | None = None) -> Response:

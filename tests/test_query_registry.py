@@ -94,3 +94,15 @@ def test_malformed_header_is_reported_with_file(tmp_path):
     bad.write_text("#+ title: [unclosed\nSELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
     with pytest.raises(Exception, match="broken-query.rq"):
         parse_query_file(bad)
+
+
+def test_internal_queries_parse_and_project_their_parameters():
+    from beleidsgraaf.config import settings
+    from beleidsgraaf.queries import Registry
+
+    internal = Registry.from_directory(settings().queries_dir / "internal")
+    assert len(internal) >= 10
+    for query in internal:
+        for param in query.parameters:
+            if query.query_form == "SELECT":
+                assert param.name in projection(query.sparql), f"{query.name}: SELECT must list ?{param.name}"

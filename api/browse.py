@@ -280,25 +280,28 @@ def property_label(iri: str, label_term) -> str:
 
 
 def group_outgoing(c: AppContext, rows: list[dict]) -> list[dict]:
-    groups: dict[str, dict] = {}
-    for r in rows:
-        prop = r["property"].value
-        group = groups.setdefault(prop, {"iri": prop, "href": c.href(prop),
-                                         "label": property_label(prop, r["propertyLabel"]), "values": []})
-        group["values"].append(_link(c, r["value"], r["valueLabel"]))
-    return sorted(groups.values(), key=lambda g: g["label"].lower())
+    return _group_by_property(c, rows, lambda r: _link(c, r["value"], r["valueLabel"]))
 
 
 def group_incoming(c: AppContext, rows: list[dict]) -> list[dict]:
-    groups: dict[str, dict] = {}
-    for r in rows:
-        prop = r["property"].value
-        group = groups.setdefault(prop, {"iri": prop, "href": c.href(prop),
-                                         "label": property_label(prop, r["propertyLabel"]), "values": []})
+    def numbered_link(r):
+        # Incoming links are mostly numbered items (actions, strands): show the number first.
         link = _link(c, r["subject"], r["subjectLabel"])
         notation = _value(r["subjectNotation"])
         if notation and not link["literal"]:
             link["text"] = f"{notation} {link['text']}"
+        return link
+
+    return _group_by_property(c, rows, numbered_link)
+
+
+def _group_by_property(c: AppContext, rows: list[dict], link_of) -> list[dict]:
+    groups: dict[str, dict] = {}
+    for r in rows:
+        prop = r["property"].value
+        group = groups.setdefault(prop, {"iri": prop, "href": c.href(prop),
+                                         "label": property_label(prop, r["propertyLabel"]), "values": []})
+        link = link_of(r)
         if link not in group["values"]:
             group["values"].append(link)
     return sorted(groups.values(), key=lambda g: g["label"].lower())

@@ -10,7 +10,7 @@ from typing import Callable
 from rdflib import Graph
 
 from .config import settings
-from .dataset import data_files, ontology_files, read_graph_file, shipped_graph
+from .dataset import data_files, read_graph_file, shipped_graph
 from .errors import UserError
 from .rdfio import read_file, to_graph
 from .store import Store, build_store

@@ -72,3 +72,27 @@ def client(api_app):
 
     with TestClient(api_app) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def live_base_url(api_app):
+    """The app served by a real uvicorn on a free loopback port, for HTTP clients and browsers."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(api_app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 10
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=5)

@@ -65,7 +65,7 @@ def test_goal_page_shows_label_type_notation_source_and_quote(goal_page):
     assert "zelfstandig te blijven wonen" in goal_page
     assert '<a href="/def#Goal">doel</a>' in goal_page
     assert 'class="notation">1<' in goal_page
-    assert f'href="/id/document/regiovisie-bw-mo-2024-2026"' in goal_page
+    assert 'href="/id/document/regiovisie-bw-mo-2024-2026"' in goal_page
     assert "<blockquote" in goal_page and "Meer inwoners zijn in staat om zelfstandig te blijven wonen" in goal_page
 
 

@@ -3,10 +3,9 @@ description."""
 
 from __future__ import annotations
 
-import json
 
 import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, VOID, DCAT, DCTERMS
 
 from conftest import GOAL_1

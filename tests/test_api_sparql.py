@@ -6,9 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
-import threading
-import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -176,22 +173,8 @@ def test_html_results_table_links_entities(client):
 # -- a real HTTP server, driven by SPARQLWrapper ----------------------------------------------
 
 @pytest.fixture(scope="module")
-def live_server(api_app):
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(api_app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 10
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}/sparql"
-    server.should_exit = True
-    thread.join(timeout=5)
+def live_server(live_base_url):
+    return live_base_url + "/sparql"
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])

@@ -3,7 +3,7 @@ uses is declared, every value a shape lists exists in the model."""
 
 from __future__ import annotations
 
-from rdflib import OWL, RDF, RDFS, URIRef
+from rdflib import OWL, RDF, URIRef
 from rdflib.namespace import SH, SKOS
 
 from beleidsgraaf.dataset import data_files, load_graph, ontology_graph, shapes_graph

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import RDF
 
 from beleidsgraaf.config import settings
 from beleidsgraaf.quotes import QUOTE, check_quotes, collapse

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from beleidsgraaf.dataset import shapes_graph

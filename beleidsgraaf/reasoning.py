@@ -8,11 +8,21 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
 
 from .config import settings
 from .errors import UserError
+
+
+# The OWL 2 datatype map (https://www.w3.org/TR/owl2-syntax/#Datatype_Maps); HermiT rejects others.
+OWL2_DATATYPES = {str(XSD[name]) for name in (
+    "decimal integer nonNegativeInteger nonPositiveInteger positiveInteger negativeInteger long int short "
+    "byte unsignedLong unsignedInt unsignedShort unsignedByte double float string normalizedString token "
+    "language Name NCName NMTOKEN boolean hexBinary base64Binary anyURI dateTime dateTimeStamp").split()} | {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral", "http://www.w3.org/1999/02/22-rdf-syntax-ns#XMLLiteral",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString", "http://www.w3.org/2000/01/rdf-schema#Literal",
+    "http://www.w3.org/2002/07/owl#real", "http://www.w3.org/2002/07/owl#rational"}
 
 
 class ReasonerUnavailable(UserError):
@@ -41,7 +51,7 @@ def check_consistency(graph: Graph) -> ConsistencyReport:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "graph.nt"
-        graph.serialize(destination=str(path), format="nt", encoding="utf-8")
+        owl2_compatible(graph).serialize(destination=str(path), format="nt", encoding="utf-8")
         world = owlready2.World()
         onto = world.get_ontology(path.as_uri()).load()
         try:
@@ -49,8 +59,25 @@ def check_consistency(graph: Graph) -> ConsistencyReport:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError as exc:
             return ConsistencyReport(False, explanation=str(exc) or "HermiT found the ontology with data inconsistent")
+        except owlready2.OwlReadyJavaError as exc:
+            raise ReasonerUnavailable(f"HermiT failed: {str(exc).strip().splitlines()[-1][:500]}") from None
         unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if c is not owlready2.Nothing)
         return ConsistencyReport(True, unsatisfiable)
+
+
+def owl2_compatible(graph: Graph) -> Graph:
+    """The graph with literals outside the OWL 2 datatype map (xsd:date, xsd:gYear,
+    xsd:gYearMonth: our dates) turned into plain strings. The ontology puts no datatype
+    restriction on them, so consistency is unaffected; SHACL checks their form."""
+    if not any(isinstance(o, Literal) and o.datatype is not None and str(o.datatype) not in OWL2_DATATYPES
+               for o in graph.objects()):
+        return graph
+    copy = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype is not None and str(o.datatype) not in OWL2_DATATYPES:
+            o = Literal(str(o))
+        copy.add((s, p, o))
+    return copy
 
 
 def materialise(graph: Graph) -> Graph:

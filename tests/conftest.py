@@ -40,23 +40,9 @@ GOAL_1 = f"https://w3id.org/beleidsgraaf/id/doel/{REGIOVISIE}/doelstelling-1"
 
 
 @pytest.fixture(scope="session")
-def api_store():
-    """The shipped store; while data/regiovisie-*.ttl is still being written, a small stand-in
-    (tests/fixtures/regiovisie-mini.ttl) is loaded in its graph so the API tests have a
-    document > goal > strand > action chain to walk."""
-    from pathlib import Path
-
-    import pyoxigraph as ox
-
-    from beleidsgraaf.config import settings
-
-    store = Store.shipped()
-    cfg = settings()
-    if not (cfg.data_dir / f"{REGIOVISIE}.ttl").exists():
-        graph = ox.NamedNode(cfg.graph_ns + REGIOVISIE)
-        fixture = Path(__file__).parent / "fixtures" / "regiovisie-mini.ttl"
-        store.add_quads(ox.Quad(q.subject, q.predicate, q.object, graph) for q in ox.parse(path=str(fixture)))
-    return store
+def api_store(shipped_store):
+    """The store the web-service tests run against: the shipped data."""
+    return shipped_store
 
 
 @pytest.fixture(scope="session")

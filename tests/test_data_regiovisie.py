@@ -63,15 +63,15 @@ def typed(graph, subject, prop, datatype):
 
 
 # Read from the text: bullets under "Hoe wordt dit zichtbaar?" per actielijn. Actielijn 2 has
-# two boxes (6 + 5 bullets); actielijn 1's bullets lost their first words in the extraction.
+# two boxes (6 + 5 bullets).
 EXPECTED_ACTIONS = {1: 6, 2: 11, 3: 8, 4: 8, 5: 7}
 
 # Read from the text: who acts, per bullet ("Elk van de gemeenten in de regio ...", "De regio
 # als geheel ...", "Elk van de gemeenten en de regio als geheel ..."). None: the bullet does not
-# say (1.2: opening words lost; 5.5: "Vanaf 1-1-2024 is de (24-uurs)opvang ...").
+# say (5.5: "Vanaf 1-1-2024 is de (24-uurs)opvang ...").
 E, R, ER = "scope-elke-gemeente", "scope-regio-als-geheel", "scope-gemeenten-en-regio"
 EXPECTED_SCOPE = {
-    "1.1": E, "1.2": None, "1.3": E, "1.4": E, "1.5": E, "1.6": R,
+    "1.1": E, "1.2": E, "1.3": E, "1.4": E, "1.5": E, "1.6": R,
     "2.1": E, "2.2": E, "2.3": E, "2.4": E, "2.5": R, "2.6": E,
     "2.7": E, "2.8": E, "2.9": E, "2.10": E, "2.11": E,
     "3.1": E, "3.2": E, "3.3": ER, "3.4": ER, "3.5": E, "3.6": R, "3.7": R, "3.8": R,

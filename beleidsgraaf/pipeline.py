@@ -47,6 +47,8 @@ def read_user_graph(paths: list[Path]) -> Graph:
 
 def validate_paths(paths: list[Path], *, with_shipped: bool = False) -> ValidationReport:
     data = read_user_graph(paths)
+    if len(data) == 0:
+        raise UserError(f"{', '.join(str(p) for p in paths)}: holds no triples; nothing to validate")
     context = _shipped_data_graph() if with_shipped else None
     return validate_graph(data, context=context)
 

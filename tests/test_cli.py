@@ -154,3 +154,10 @@ def test_console_script_is_installed():
     assert exe, "pip install -e . installs the beleidsgraaf console script"
     done = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "beleidsgraaf" in done.stdout
+
+
+def test_empty_file_is_an_error_not_a_pass(capsys, tmp_path):
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("# nothing here\n", encoding="utf-8")
+    code, _, err = run(capsys, "validate", str(empty))
+    assert code == 2 and "holds no triples" in err

@@ -160,7 +160,7 @@ def test_pages_load_nothing_from_the_internet(client):
 
 
 def test_goal_page_lists_the_actions_serving_it(client, run_query):
-    from tests.conftest import GOAL_1
+    GOAL_1 = "https://w3id.org/beleidsgraaf/id/doel/regiovisie-bw-mo-2024-2026/doelstelling-1"
 
     expected = {r["action"] for r in run_query("actions-for-goal", goal=GOAL_1)}
     page = client.get("/id/" + GOAL_1.split("/id/", 1)[1] + ".html").text

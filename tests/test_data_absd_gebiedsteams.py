@@ -11,25 +11,12 @@ from decimal import Decimal
 import pytest
 from rdflib import RDF, URIRef, Literal
 from rdflib.namespace import DCTERMS, ORG, SKOS, XSD
+from graph_helpers import bg, iri, label
 
 BG = "https://w3id.org/beleidsgraaf/def#"
 ID = "https://w3id.org/beleidsgraaf/id/"
 BIJLAGEN = URIRef(ID + "document/bijlagen-beleidskader-sociaal-domein-lochem")
 STARTNOTITIE = URIRef(ID + "document/startnotitie-gebiedsteams-lochem")
-
-
-def bg(name):
-    return URIRef(BG + name)
-
-
-def iri(path):
-    return URIRef(ID + path)
-
-
-def label(graph, thing):
-    labels = [str(l) for l in graph.objects(thing, SKOS.prefLabel) if l.language == "nl"]
-    assert len(labels) == 1, f"{thing} has {len(labels)} Dutch prefLabels"
-    return labels[0]
 
 
 def tasks_of(graph, law):

@@ -11,26 +11,13 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, URIRef
 from rdflib.namespace import DCTERMS, SKOS
+from graph_helpers import bg, iri, label
 
 BG = "https://w3id.org/beleidsgraaf/def#"
 ID = "https://w3id.org/beleidsgraaf/id/"
 SLUG = "beleidsplan-jeugdhulp-wmo-lochem"
 DOC = URIRef(ID + "document/" + SLUG)
 SOURCE = Path(__file__).resolve().parents[1] / "data" / "sources" / f"{SLUG}.txt"
-
-
-def bg(name):
-    return URIRef(BG + name)
-
-
-def iri(path):
-    return URIRef(ID + path)
-
-
-def label(graph, thing):
-    labels = [str(l) for l in graph.objects(thing, SKOS.prefLabel) if l.language == "nl"]
-    assert len(labels) == 1, f"{thing} has {len(labels)} Dutch prefLabels"
-    return labels[0]
 
 
 def collapse(text):

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, SKOS, XSD
+from graph_helpers import bg, iri
 
 BG = "https://w3id.org/beleidsgraaf/def#"
 ID = "https://w3id.org/beleidsgraaf/id/"
@@ -22,14 +23,6 @@ SLUG = "lokaal-actieplan-mo-bw-lochem-2018-2019"
 PVA = "regionaal-actieplan-mo-bw-2017-2022"
 DOC = URIRef(f"{ID}document/{SLUG}")
 SOURCE = Path(__file__).resolve().parents[1] / "data" / "sources" / f"{SLUG}.txt"
-
-
-def bg(name):
-    return URIRef(BG + name)
-
-
-def iri(path):
-    return URIRef(ID + path)
 
 
 def action(notation):

@@ -12,19 +12,12 @@ from decimal import Decimal
 import pytest
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS, XSD
+from graph_helpers import bg, iri, label
 
 BG = "https://w3id.org/beleidsgraaf/def#"
 ID = "https://w3id.org/beleidsgraaf/id/"
 RV = "regiovisie-bw-mo-2024-2026"
 DOC = URIRef(f"{ID}document/{RV}")
-
-
-def bg(name):
-    return URIRef(BG + name)
-
-
-def iri(path):
-    return URIRef(ID + path)
 
 
 def goal(slug):
@@ -41,12 +34,6 @@ def action(notation):
 
 def indicator(notation):
     return iri(f"indicator/{RV}/{notation}")
-
-
-def label(graph, thing):
-    labels = [str(l) for l in graph.objects(thing, SKOS.prefLabel) if l.language == "nl"]
-    assert len(labels) == 1, f"{thing} has {len(labels)} Dutch prefLabels"
-    return labels[0]
 
 
 def one(graph, subject, prop):

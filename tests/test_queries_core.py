@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from rdflib import RDF, URIRef
 from rdflib.namespace import SKOS
+from graph_helpers import bg
 
 BG = "https://w3id.org/beleidsgraaf/def#"
 ID = "https://w3id.org/beleidsgraaf/id/"
@@ -17,10 +18,6 @@ RV = "regiovisie-bw-mo-2024-2026"
 GOAL_1 = f"{ID}doel/{RV}/doelstelling-1"
 GOAL_2 = f"{ID}doel/{RV}/doelstelling-2"
 ACTIELIJN_1 = f"{ID}actielijn/{RV}/actielijn-1"
-
-
-def bg(name):
-    return URIRef(BG + name)
 
 
 def strands_below(graph, strand):

@@ -7,10 +7,9 @@ with rdflib, independently of the SPARQL under test."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from rdflib import RDF, URIRef
-from rdflib.namespace import DCTERMS, ORG, SKOS, XSD
+from rdflib.namespace import DCTERMS, ORG, XSD
 
 BG = "https://w3id.org/beleidsgraaf/def#"
 ID = "https://w3id.org/beleidsgraaf/id/"

@@ -75,3 +75,10 @@ def test_value_list_concepts_are_in_their_scheme():
     onto = ontology_graph()
     for concept in onto.subjects(RDF.type, SKOS.Concept):
         assert (concept, SKOS.inScheme, None) in onto, f"{concept} is in no scheme"
+
+
+def test_no_alternative_label_repeats_a_preferred_label():
+    """SKOS: prefLabel and altLabel are disjoint (integrity condition S13)."""
+    data = shipped_data()
+    for subject, alt in data.subject_objects(SKOS.altLabel):
+        assert (subject, SKOS.prefLabel, alt) not in data, f"{subject}: altLabel {alt!r} is also its prefLabel"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
@@ -64,8 +65,9 @@ async def sparql_post(request: Request):
         raise Forbidden(UPDATE_REASON)
     if content_type == "application/sparql-query":
         text = (await request.body()).decode("utf-8", errors="replace")
-        return _execute(request, text, url_params.getlist("default-graph-uri"),
-                        url_params.getlist("named-graph-uri"))
+        # Queries run in the thread pool, as for GET, so the event loop stays free.
+        return await run_in_threadpool(_execute, request, text, url_params.getlist("default-graph-uri"),
+                                       url_params.getlist("named-graph-uri"))
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         form = await request.form()
         if "update" in form:
@@ -73,9 +75,9 @@ async def sparql_post(request: Request):
         queries = form.getlist("query")
         if not queries:
             raise ApiError("the form holds no 'query' field")
-        return _execute(request, _single(queries),
-                        form.getlist("default-graph-uri") or url_params.getlist("default-graph-uri"),
-                        form.getlist("named-graph-uri") or url_params.getlist("named-graph-uri"))
+        return await run_in_threadpool(_execute, request, _single(queries),
+                                       form.getlist("default-graph-uri") or url_params.getlist("default-graph-uri"),
+                                       form.getlist("named-graph-uri") or url_params.getlist("named-graph-uri"))
     raise UnsupportedMediaType(f"POST to /sparql needs Content-Type application/sparql-query or "
                                f"application/x-www-form-urlencoded, not '{content_type or 'none'}'")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from beleidsgraaf.errors import RdfInputError
 from beleidsgraaf.rdfio import format_for, parse_quads, to_graph
@@ -67,7 +68,9 @@ async def validate(request: Request):
         quads = parse_quads(data, fmt, source)
     except RdfInputError as exc:
         return _parse_error(request, exc, data)
-    report = validate_graph(to_graph(quads), context=c.shipped_data_graph() if with_shipped else None)
+    # SHACL is CPU-bound: run it off the event loop so other requests keep being served.
+    context = await run_in_threadpool(c.shipped_data_graph) if with_shipped else None
+    report = await run_in_threadpool(validate_graph, to_graph(quads), context=context)
     return _report_response(request, c, media, report, source, with_shipped)
 
 

@@ -10,7 +10,7 @@ from typing import Callable
 from rdflib import Graph
 
 from .config import settings
-from .dataset import data_files, read_graph_file, shipped_graph
+from .dataset import data_files, ontology_files, read_graph_file, shipped_graph
 from .errors import UserError
 from .rdfio import read_file, to_graph
 from .store import Store, build_store
@@ -91,12 +91,30 @@ def build(store_path: Path, *, validate: bool = True, materialise: bool = False,
     return True
 
 
-def open_default_store() -> Store:
+def open_default_store(log: Callable[[str], None] | None = None) -> Store:
     """The built store if there is one, else the shipped data in memory."""
     path = settings().store_dir
     if path.is_dir():
+        warn_if_stale(path, log or _stderr)
         return Store.open(path)
     return Store.shipped()
+
+
+def warn_if_stale(store_path: Path, log: Callable[[str], None]) -> None:
+    """Say so when ontology/ or data/ changed after the store was built: the store does
+    not follow the files by itself."""
+    cfg = settings()
+    built = Path(store_path).resolve().stat().st_mtime
+    newer = [gf.path.name for gf in ontology_files(cfg) + data_files(cfg) if gf.path.stat().st_mtime > built]
+    if newer:
+        log(f"note: {', '.join(newer[:3])}{' and more' if len(newer) > 3 else ''} changed after the store "
+            f"at {store_path} was built; run 'beleidsgraaf build' to include the changes")
+
+
+def _stderr(message: str) -> None:
+    import sys
+
+    print(message, file=sys.stderr)
 
 
 def serve(*, host: str, port: int, store_path: Path | None, in_memory: bool,
@@ -113,6 +131,7 @@ def serve(*, host: str, port: int, store_path: Path | None, in_memory: bool,
             log(f"no store at {path}: building it from the shipped data")
             if not build(path, log=log):
                 raise UserError("cannot serve: the shipped data does not validate (see above)")
+        warn_if_stale(path, log)
         store = Store.open(path)
     log(f"serving {len(store)} quads on http://{host}:{port}/")
     uvicorn.run(create_app(store), host=host, port=port, log_level="info")

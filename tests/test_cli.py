@@ -161,3 +161,22 @@ def test_empty_file_is_an_error_not_a_pass(capsys, tmp_path):
     empty.write_text("# nothing here\n", encoding="utf-8")
     code, _, err = run(capsys, "validate", str(empty))
     assert code == 2 and "holds no triples" in err
+
+
+def test_a_store_older_than_the_data_is_reported(capsys, tmp_path, monkeypatch):
+    import os
+
+    home = tmp_path / "home"
+    root = Path(__file__).parent.parent
+    for folder in ("ontology", "shapes", "queries", "data"):
+        shutil.copytree(root / folder, home / folder)
+    monkeypatch.setenv("BELEIDSGRAAF_HOME", str(home))
+    monkeypatch.setenv("BELEIDSGRAAF_STORE", str(tmp_path / "store"))
+    assert run(capsys, "build", "--skip-validation")[0] == 0
+    code, _, err = run(capsys, "sparql", "ASK { ?s ?p ?o }")
+    assert code == 0 and "changed after the store" not in err
+    changed = home / "data" / "register.ttl"
+    later = (tmp_path / "store").resolve().stat().st_mtime + 10
+    os.utime(changed, (later, later))
+    code, _, err = run(capsys, "sparql", "ASK { ?s ?p ?o }")
+    assert code == 0 and "register.ttl changed after the store" in err and "beleidsgraaf build" in err

@@ -135,7 +135,7 @@ def _cmd_query(args) -> int:
 
     query = registry().get(args.name)
     substitutions = query.bind(_parse_params(args.param))
-    result = open_default_store().query(query.sparql, substitutions=substitutions)
+    result = open_default_store(_err).query(query.sparql, substitutions=substitutions)
     _print_result(result, args.format)
     return EXIT_OK
 
@@ -146,7 +146,7 @@ def _cmd_sparql(args) -> int:
 
     text = _read_query_argument(args.query)
     check_query(text)
-    result = open_default_store().query(text)
+    result = open_default_store(_err).query(text)
     _print_result(result, args.format)
     return EXIT_OK
 

@@ -7,13 +7,14 @@ import time
 from pathlib import Path
 from typing import Callable
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from .config import settings
-from .dataset import data_files, ontology_files, read_graph_file, shipped_graph
+from .dataset import data_files, load_graph, ontology_files, ontology_graph
 from .errors import UserError
 from .rdfio import read_file, to_graph
-from .store import Store, build_store
+from .store import Store, build_store, read_shipped_quads
 from .validation import ValidationReport, validate_graph
 
 RDF_SUFFIXES = {".ttl", ".nt", ".jsonld", ".json", ".rdf", ".owl", ".xml", ".trig", ".nq"}
@@ -49,16 +50,9 @@ def validate_paths(paths: list[Path], *, with_shipped: bool = False) -> Validati
     data = read_user_graph(paths)
     if len(data) == 0:
         raise UserError(f"{', '.join(str(p) for p in paths)}: holds no triples; nothing to validate")
-    context = _shipped_data_graph() if with_shipped else None
-    return validate_graph(data, context=context)
-
-
-def _shipped_data_graph() -> Graph:
     cfg = settings()
-    graph = Graph()
-    for gf in data_files(cfg):
-        to_graph(read_graph_file(gf, cfg), graph)
-    return graph
+    context = load_graph(data_files(cfg), cfg) if with_shipped else None
+    return validate_graph(data, context=context)
 
 
 def build(store_path: Path, *, validate: bool = True, materialise: bool = False, reason: bool = False,
@@ -66,17 +60,21 @@ def build(store_path: Path, *, validate: bool = True, materialise: bool = False,
     """Validate the shipped data and write the store; False when validation fails."""
     cfg = settings()
     started = time.perf_counter()
+    quads = read_shipped_quads(cfg)  # parsed once; validation, reasoning and the store share it
+    ontology_graph_name = ox.NamedNode(cfg.graph_ns + "ontology")
+    data = to_graph(q for q in quads if q.graph_name != ontology_graph_name)
     if validate:
-        report = validate_graph(_shipped_data_graph())
+        report = validate_graph(data)
         log(f"validation: {report.summary()}")
         if report.violations:
             log(report.as_text())
             log("build stopped: fix the violations above; the previous store is untouched")
             return False
+    full = ontology_graph(cfg) + data if reason or materialise else None
     if reason:
         from .reasoning import check_consistency
 
-        consistency = check_consistency(shipped_graph(cfg))
+        consistency = check_consistency(full)
         log(f"reasoning: {consistency.summary()}")
         if not consistency.consistent or consistency.unsatisfiable_classes:
             return False
@@ -84,18 +82,18 @@ def build(store_path: Path, *, validate: bool = True, materialise: bool = False,
     if materialise:
         from .reasoning import materialise as entail
 
-        extra = entail(shipped_graph(cfg))
+        extra = entail(full)
         log(f"materialised {len(extra)} entailed triples into {cfg.graph_ns}inferred")
-    count = build_store(Path(store_path), cfg, extra=extra)
+    count = build_store(Path(store_path), cfg, extra=extra, quads=quads)
     log(f"store written to {store_path}: {count} quads in {time.perf_counter() - started:.1f} s")
     return True
 
 
-def open_default_store(log: Callable[[str], None] | None = None) -> Store:
+def open_default_store(log: Callable[[str], None]) -> Store:
     """The built store if there is one, else the shipped data in memory."""
     path = settings().store_dir
     if path.is_dir():
-        warn_if_stale(path, log or _stderr)
+        warn_if_stale(path, log)
         return Store.open(path)
     return Store.shipped()
 
@@ -109,12 +107,6 @@ def warn_if_stale(store_path: Path, log: Callable[[str], None]) -> None:
     if newer:
         log(f"note: {', '.join(newer[:3])}{' and more' if len(newer) > 3 else ''} changed after the store "
             f"at {store_path} was built; run 'beleidsgraaf build' to include the changes")
-
-
-def _stderr(message: str) -> None:
-    import sys
-
-    print(message, file=sys.stderr)
 
 
 def serve(*, host: str, port: int, store_path: Path | None, in_memory: bool,

@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from .config import settings
-from .dataset import load_graph, ontology_files, data_files
+from .dataset import shipped_graph
 from .rdfio import read_file, to_graph
 
 BG = "https://w3id.org/beleidsgraaf/def#"
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     """python -m beleidsgraaf.quotes [FILE ...]: check quotes of the given data files (default: all)."""
     cfg = settings()
     args = argv if argv is not None else sys.argv[1:]
-    graph = load_graph(ontology_files(cfg) + data_files(cfg), cfg)
+    graph = shipped_graph(cfg)
     subjects = None
     if args:
         own = Graph()

@@ -92,7 +92,8 @@ def read_shipped_quads(cfg: Settings) -> list[ox.Quad]:
     return quads
 
 
-def build_store(target: Path, cfg: Settings | None = None, extra=None) -> int:
+def build_store(target: Path, cfg: Settings | None = None, extra=None,
+                quads: list[ox.Quad] | None = None) -> int:
     """Bulk-load the shipped data into a new on-disk store and make `target` point to it.
 
     `target` is a symbolic link to a versioned store folder. The new store is written in
@@ -102,7 +103,8 @@ def build_store(target: Path, cfg: Settings | None = None, extra=None) -> int:
     cfg = cfg or settings()
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    quads = read_shipped_quads(cfg)  # parse everything before touching the disk
+    if quads is None:
+        quads = read_shipped_quads(cfg)  # parse everything before touching the disk
     version = target.with_name(f"{target.name}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}")
     oxstore = ox.Store(str(version))
     store = Store(oxstore)

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 from fastapi import Request
 from fastapi.responses import Response
 
-from beleidsgraaf.results import serialize_solutions, serialize_triples
+from beleidsgraaf.results import is_graph_result, serialize_solutions, serialize_triples
 
 from .negotiation import GRAPH_KEYS, GRAPH_TYPES, HTML, RESULT_KEYS, RESULT_TYPES, negotiate
 
@@ -16,7 +16,7 @@ CHARSET_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "applic
 
 
 def offers_for(result) -> list[str]:
-    return GRAPH_OFFERS if isinstance(result, ox.QueryTriples) else SELECT_OFFERS
+    return GRAPH_OFFERS if is_graph_result(result) else SELECT_OFFERS
 
 
 def choose_media(request: Request, result, format_param: str | None = None) -> str:
@@ -25,7 +25,7 @@ def choose_media(request: Request, result, format_param: str | None = None) -> s
 
 def serialized(result, media: str) -> Response:
     """The result in a machine format (`media` must not be HTML)."""
-    if isinstance(result, ox.QueryTriples):
+    if is_graph_result(result):
         body = serialize_triples(result, GRAPH_KEYS[media])
     else:
         body = serialize_solutions(result, RESULT_KEYS[media])
@@ -37,7 +37,7 @@ def table(result) -> dict:
     """Template data for an HTML rendering: a table of terms, a yes/no, or triples."""
     if isinstance(result, ox.QueryBoolean):
         return {"kind": "boolean", "value": bool(result)}
-    if isinstance(result, ox.QueryTriples):
+    if is_graph_result(result):
         rows = [[t.subject, t.predicate, t.object] for t in result]
         return {"kind": "graph", "variables": ["subject", "predicate", "object"], "rows": rows}
     variables = [v.value for v in result.variables]

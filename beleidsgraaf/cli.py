@@ -194,12 +194,13 @@ def _read_query_argument(arg: str) -> str:
 def _print_result(result, fmt: str) -> None:
     import pyoxigraph as ox
 
-    from .results import GRAPH_FORMATS, serialize_solutions, serialize_triples, solutions_to_rows, text_table
+    from .results import (GRAPH_FORMATS, is_graph_result, serialize_solutions, serialize_triples,
+                          solutions_to_rows, text_table)
 
     if isinstance(result, ox.QueryBoolean):
         print("true" if bool(result) else "false")
         return
-    if isinstance(result, ox.QueryTriples):
+    if is_graph_result(result):
         graph_fmt = fmt if fmt in GRAPH_FORMATS else "turtle"
         sys.stdout.write(serialize_triples(result, graph_fmt).decode("utf-8"))
         return

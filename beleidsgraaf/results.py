@@ -23,6 +23,16 @@ GRAPH_FORMATS = {
 }
 
 
+class Triples(list):
+    """A CONSTRUCT or DESCRIBE result materialised as a list of ox.Triple: what backends
+    that cannot hand out a live ox.QueryTriples (worker processes, remote endpoints,
+    rdflib) return instead."""
+
+
+def is_graph_result(result) -> bool:
+    return isinstance(result, (ox.QueryTriples, Triples))
+
+
 def term_value(term) -> str | None:
     """The plain value of a term: the IRI, the literal's lexical form, the blank node id."""
     if term is None:

@@ -3,6 +3,8 @@ so the OpenAPI document and /docs list every question with its typed parameters.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -102,17 +104,39 @@ def _endpoint_for(query: CannedQuery):
 
 def run(request: Request, query: CannedQuery) -> Response:
     values = {k: v for k, v in request.query_params.items() if k not in RESERVED}
-    substitutions = query.bind(values)  # ParameterError -> 422 with the parameter named
+    sparql, substitutions = query.prepare(values)  # ParameterError -> 422 with the parameter named
     # Pick the format before running, so a 406 costs nothing.
     media = negotiate(request, _offers(query))
-    result = ctx(request).store.query(query.sparql, substitutions=substitutions)
+    result = ctx(request).store.query(sparql, substitutions=substitutions)
     try:
         if media == HTML:
+            rendered = table(result)
             return ctx(request).templates.TemplateResponse(request, "query.html", {
-                "title": query.label("nl"), "query": query, "values": values, "result": table(result)})
+                "title": query.label("nl"), "query": query, "values": values, "result": rendered,
+                "pages": page_links(request, query, values, rendered)})
         return serialized(result, media)
     finally:
         del result  # Oxigraph results must be dropped on the thread that made them
+
+
+def page_links(request: Request, query: CannedQuery, values: dict, rendered: dict) -> dict | None:
+    """Links to the previous and next page of a paged query's HTML view. A page that holds
+    fewer values of the paged variable than it may is the last one."""
+    page = query.page(values)
+    if page is None or rendered.get("kind") != "table":
+        return None
+    column = rendered["variables"].index(page.variable) if page.variable in rendered["variables"] else None
+    shown = {row[column] for row in rendered["rows"]} if column is not None else set(range(len(rendered["rows"])))
+    shown.discard(None)
+
+    def link(offset: int) -> str:
+        params = {k: v for k, v in request.query_params.items() if k != "offset"}
+        params["offset"] = str(offset)
+        return "?" + urlencode(params)
+
+    return {"variable": page.variable, "limit": page.limit, "offset": page.offset, "shown": len(shown),
+            "next": link(page.next_offset) if len(shown) >= page.limit else None,
+            "previous": link(page.previous_offset) if page.previous_offset is not None else None}
 
 
 def _unknown_query(request: Request, name: str):

@@ -46,7 +46,8 @@ class AppContext:
         return self.run_query(self.internal.get(name), store=store, **params)
 
     def run_query(self, query, *, store: Store | None = None, **params) -> list[dict[str, Any]]:
-        result = (store or self.store).query(query.sparql, substitutions=query.bind(params))
+        sparql, substitutions = query.prepare(params)
+        result = (store or self.store).query(sparql, substitutions=substitutions)
         try:
             variables = [v.value for v in result.variables]
             return [{v: row[v] for v in variables} for row in result]

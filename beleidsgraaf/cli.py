@@ -134,8 +134,8 @@ def _cmd_query(args) -> int:
     from .pipeline import open_default_store
 
     query = registry().get(args.name)
-    substitutions = query.bind(_parse_params(args.param))
-    result = open_default_store(_err).query(query.sparql, substitutions=substitutions)
+    sparql, substitutions = query.prepare(_parse_params(args.param))
+    result = open_default_store(_err).query(sparql, substitutions=substitutions)
     _print_result(result, args.format)
     return EXIT_OK
 

@@ -3,6 +3,12 @@
 The header (lines starting with ``#+ ``) gives title, description, tags and typed
 parameters; the rest of the file is SPARQL. Parameter values are checked against their
 type and handed to the engine as substitutions, so no user text becomes query text.
+
+A query that lists everything of a kind is paged: its header names the variable a page
+counts (``pagination: organisation``) and declares the integer parameters ``limit`` and
+``offset``. SPARQL cannot bind LIMIT or OFFSET, so these two are the one exception to
+substitution: the query's single ``LIMIT <default>`` clause is rewritten from the two
+checked whole numbers (never from the text the user sent).
 """
 
 from __future__ import annotations
@@ -25,6 +31,10 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 HEADER_PREFIX = "#+"
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+PAGE_PARAMETERS = ("limit", "offset")
+MAX_PAGE_SIZE = 1000
+MAX_OFFSET = 10_000_000
+LIMIT_CLAUSE = re.compile(r"\bLIMIT\s+(\d+)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -114,6 +124,24 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Page:
+    """Which page of a paged query: at most `limit` values of the paged variable, after
+    skipping `offset` of them."""
+
+    variable: str
+    limit: int
+    offset: int
+
+    @property
+    def next_offset(self) -> int:
+        return self.offset + self.limit
+
+    @property
+    def previous_offset(self) -> int | None:
+        return max(0, self.offset - self.limit) if self.offset else None
+
+
+@dataclass(frozen=True)
 class CannedQuery:
     name: str
     title: dict[str, str]
@@ -123,29 +151,72 @@ class CannedQuery:
     parameters: tuple[Parameter, ...] = ()
     tags: tuple[str, ...] = ()
     query_form: str = "SELECT"
+    pagination: str | None = None  # the variable whose values a page counts
 
     def label(self, lang: str = "nl") -> str:
         return self.title.get(lang) or next(iter(self.title.values()), self.name)
 
+    @property
+    def variable_parameters(self) -> tuple[Parameter, ...]:
+        """The parameters that are SPARQL variables (all but a paged query's limit/offset)."""
+        if self.pagination is None:
+            return self.parameters
+        return tuple(p for p in self.parameters if p.name not in PAGE_PARAMETERS)
+
     def bind(self, values: Mapping[str, object]) -> dict[str, object]:
-        """Check the given values against the parameters and return engine substitutions."""
+        """Check the given values against the parameters and return engine substitutions.
+
+        A paged query's limit and offset are checked too, but they are no substitutions:
+        `prepare` puts them into the query text."""
+        self._check_names(values)
+        if self.pagination is not None:
+            self.page(values)
+        substitutions: dict[str, object] = {}
+        for param in self.variable_parameters:
+            raw = self._raw(param, values)
+            if raw is not None:
+                substitutions[param.name] = param.type.coerce(param.name, raw)
+        return substitutions
+
+    def prepare(self, values: Mapping[str, object]) -> tuple[str, dict[str, object]]:
+        """The SPARQL text for the requested page and the engine substitutions."""
+        substitutions = self.bind(values)
+        if self.pagination is None:
+            return self.sparql, substitutions
+        page = self.page(values)
+        sparql = LIMIT_CLAUSE.sub(f"LIMIT {page.limit:d} OFFSET {page.offset:d}", self.sparql, count=1)
+        return sparql, substitutions
+
+    def page(self, values: Mapping[str, object]) -> Page | None:
+        """The page asked for, or None for a query without pages."""
+        if self.pagination is None:
+            return None
+        by_name = {p.name: p for p in self.parameters}
+        limit = self._whole_number(by_name["limit"], values, 1, MAX_PAGE_SIZE)
+        offset = self._whole_number(by_name["offset"], values, 0, MAX_OFFSET)
+        return Page(self.pagination, limit, offset)
+
+    def _whole_number(self, param: Parameter, values: Mapping[str, object], low: int, high: int) -> int:
+        number = int(param.type.coerce(param.name, self._raw(param, values)).value)
+        if not low <= number <= high:
+            raise ParameterError(param.name, f"{number} is out of range: give a whole number from {low} to {high}")
+        return number
+
+    def _check_names(self, values: Mapping[str, object]) -> None:
         known = {p.name for p in self.parameters}
         unknown = sorted(set(values) - known)
         if unknown:
             expected = ", ".join(sorted(known)) or "none"
             raise ParameterError(unknown[0], f"query '{self.name}' has no such parameter (parameters: {expected})")
-        substitutions: dict[str, object] = {}
-        for param in self.parameters:
-            raw = values.get(param.name)
-            if raw is None or raw == "":
-                raw = param.default
-            if raw is None:
-                if param.required:
-                    raise ParameterError(param.name, f"required by query '{self.name}' "
-                                         f"({param.type.name}: {param.description or param.type.description})")
-                continue
-            substitutions[param.name] = param.type.coerce(param.name, raw)
-        return substitutions
+
+    def _raw(self, param: Parameter, values: Mapping[str, object]):
+        raw = values.get(param.name)
+        if raw is None or raw == "":
+            raw = param.default
+        if raw is None and param.required:
+            raise ParameterError(param.name, f"required by query '{self.name}' "
+                                 f"({param.type.name}: {param.description or param.type.description})")
+        return raw
 
 
 class QueryFileError(UserError):
@@ -173,9 +244,33 @@ def parse_query_file(path: Path) -> CannedQuery:
     params = tuple(_parameter(path, pname, spec or {}) for pname, spec in (meta.get("params") or {}).items())
     sparql = "\n".join(body_lines).strip() + "\n"
     form = _query_form(sparql)
+    pagination = meta.get("pagination")
+    if pagination is not None:
+        _check_pagination(path, str(pagination), params, sparql)
     return CannedQuery(name=name, title=_lang_map(meta["title"]), description=_lang_map(meta["description"]),
                        sparql=sparql, path=path, parameters=params, tags=tuple(meta.get("tags") or ()),
-                       query_form=form)
+                       query_form=form, pagination=None if pagination is None else str(pagination))
+
+
+def _check_pagination(path: Path, variable: str, params: tuple[Parameter, ...], sparql: str) -> None:
+    """A paged query declares integer limit and offset parameters with defaults and holds
+    exactly one LIMIT clause, with the default page size and without OFFSET (the file as
+    it stands answers the first page)."""
+    by_name = {p.name: p for p in params}
+    for name in PAGE_PARAMETERS:
+        param = by_name.get(name)
+        if param is None or param.type.name != "integer" or param.default is None:
+            raise QueryFileError(f"{path}: 'pagination' needs an integer parameter '{name}' with a default")
+    # Counted in the whole text, comments included, so that the rewrite can't hit a comment.
+    clauses = LIMIT_CLAUSE.findall(sparql)
+    if clauses != [by_name["limit"].default]:
+        raise QueryFileError(f"{path}: a paged query holds exactly one 'LIMIT {by_name['limit'].default}' "
+                             f"(the default page, not in a comment either), found "
+                             f"{['LIMIT ' + c for c in clauses] or 'none'}")
+    if re.search(r"\bOFFSET\b", sparql, re.IGNORECASE) or by_name["offset"].default != "0":
+        raise QueryFileError(f"{path}: a paged query starts at offset 0 and writes no OFFSET itself")
+    if not re.search(r"\?" + re.escape(variable) + r"\b", sparql):
+        raise QueryFileError(f"{path}: 'pagination' names ?{variable}, which the query does not use")
 
 
 def _query_form(sparql: str) -> str:

@@ -10,7 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from beleidsgraaf.errors import ParameterError, QueryError, RdfInputError, UnknownQueryError, UserError
+from beleidsgraaf.errors import (ParameterError, QueryError, QueryTimeout, RdfInputError, ResultTooLarge,
+                                 ServiceBusy, UnknownQueryError, UserError)
 from beleidsgraaf.sparql_guard import NetworkAccessRefused, UpdateRefused
 
 log = logging.getLogger("beleidsgraaf.api")
@@ -51,6 +52,12 @@ def status_for(exc: UserError) -> tuple[int, str]:
     """The HTTP status and Dutch page title for an error from the core package."""
     if isinstance(exc, (UpdateRefused, NetworkAccessRefused)):
         return 403, "Niet toegestaan"
+    if isinstance(exc, QueryTimeout):
+        return 504, "Vraag duurde te lang"
+    if isinstance(exc, ServiceBusy):
+        return 503, "Even te druk"
+    if isinstance(exc, ResultTooLarge):
+        return 422, "Antwoord te groot"
     if isinstance(exc, ParameterError):
         return 422, "Ongeldige parameter"
     if isinstance(exc, UnknownQueryError):
@@ -93,7 +100,9 @@ def install_handlers(app: FastAPI) -> None:
             extra = {"line": exc.line, "column": exc.column}
         if isinstance(exc, ParameterError):
             extra = {"parameter": exc.parameter}
-        return error_response(request, status, title, str(exc), extra=extra)
+        # Well-behaved clients (SPARQLWrapper, browsers, proxies) back off on Retry-After.
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, ServiceBusy) else None
+        return error_response(request, status, title, str(exc), extra=extra, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):

@@ -116,6 +116,7 @@ def serve(*, host: str, port: int, store_path: Path | None, in_memory: bool,
     from api.app import create_app
 
     if in_memory:
+        log("note: with --in-memory, queries run in the server process: no time limit applies")
         store = Store.shipped()
     else:
         path = Path(store_path or settings().store_dir)
@@ -124,6 +125,15 @@ def serve(*, host: str, port: int, store_path: Path | None, in_memory: bool,
             if not build(path, log=log):
                 raise UserError("cannot serve: the shipped data does not validate (see above)")
         warn_if_stale(path, log)
-        store = Store.open(path)
+        from .workers import PooledStore, QueryLimits
+
+        limits = QueryLimits.from_env()
+        store = PooledStore(path, limits)
+        log(f"queries run in {limits.workers} worker processes: at most {limits.timeout:g} s and "
+            f"{limits.max_rows} rows each; a request waits at most {limits.queue_wait:g} s for a worker")
     log(f"serving {len(store)} quads on http://{host}:{port}/")
-    uvicorn.run(create_app(store), host=host, port=port, log_level="info")
+    try:
+        uvicorn.run(create_app(store), host=host, port=port, log_level="info")
+    finally:
+        if hasattr(store, "close"):
+            store.close()

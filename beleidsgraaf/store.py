@@ -118,8 +118,9 @@ def build_store(target: Path, cfg: Settings | None = None, extra=None,
         count += len(extra)
     store.flush()
     del store, oxstore
+    previous = target.resolve() if target.is_symlink() else None
     _swap_link(target, version)
-    _remove_old_versions(target, keep=version)
+    _remove_old_versions(target, keep={version, previous})
     return count
 
 
@@ -134,10 +135,10 @@ def _swap_link(target: Path, version: Path) -> None:
     os.replace(link, target)
 
 
-def _remove_old_versions(target: Path, keep: Path) -> None:
-    """Delete older store versions, but keep the one before `keep`: a server started
-    before this build may still be reading it."""
-    others = sorted((p for p in target.parent.glob(f"{target.name}-*") if p.is_dir() and p != keep),
-                    key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in others[1:]:
-        shutil.rmtree(old, ignore_errors=True)
+def _remove_old_versions(target: Path, keep: set[Path | None]) -> None:
+    """Delete the other store versions (older ones, and half-written ones left by builds that
+    were killed), but keep the one the link pointed to until now: a server started before
+    this build may still be reading it."""
+    for old in target.parent.glob(f"{target.name}-*"):
+        if old.is_dir() and old not in keep:
+            shutil.rmtree(old, ignore_errors=True)

@@ -40,9 +40,24 @@ GOAL_1 = f"https://w3id.org/beleidsgraaf/id/doel/{REGIOVISIE}/doelstelling-1"
 
 
 @pytest.fixture(scope="session")
-def api_store(shipped_store):
-    """The store the web-service tests run against: the shipped data."""
-    return shipped_store
+def built_store_path(tmp_path_factory):
+    """The shipped data bulk-loaded into an on-disk store, as `beleidsgraaf build` writes it."""
+    from beleidsgraaf.store import build_store
+
+    path = tmp_path_factory.mktemp("store") / "store"
+    build_store(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def api_store(built_store_path):
+    """The store the web-service tests run against: the shipped data on disk, with queries
+    in worker processes under the default limits, as `beleidsgraaf serve` runs it."""
+    from beleidsgraaf.workers import PooledStore, QueryLimits
+
+    store = PooledStore(built_store_path, QueryLimits())
+    yield store
+    store.close()
 
 
 @pytest.fixture(scope="session")
@@ -63,22 +78,7 @@ def client(api_app):
 @pytest.fixture(scope="session")
 def live_base_url(api_app):
     """The app served by a real uvicorn on a free loopback port, for HTTP clients and browsers."""
-    import socket
-    import threading
-    import time
+    from live_server import running
 
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(api_app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 10
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
+    with running(api_app) as base_url:
+        yield base_url

@@ -20,6 +20,8 @@ from beleidsgraaf.rdfio import to_graph
 from beleidsgraaf.results import compact
 from beleidsgraaf.store import Store
 
+from .capacity import Slots
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -37,6 +39,7 @@ class AppContext:
     internal: Registry
     templates: Jinja2Templates
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
+    validation_slots: Slots = field(default_factory=Slots.for_validation)
     cache: dict[str, Any] = field(default_factory=dict)
 
     # -- queries -----------------------------------------------------------------------

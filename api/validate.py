@@ -68,9 +68,11 @@ async def validate(request: Request):
         quads = parse_quads(data, fmt, source)
     except RdfInputError as exc:
         return _parse_error(request, exc, data)
-    # SHACL is CPU-bound: run it off the event loop so other requests keep being served.
-    context = await run_in_threadpool(c.shipped_data_graph) if with_shipped else None
-    report = await run_in_threadpool(validate_graph, to_graph(quads), context=context)
+    # SHACL is CPU-bound: run it off the event loop so other requests keep being served,
+    # and only a few at a time.
+    async with c.validation_slots.taken():
+        context = await run_in_threadpool(c.shipped_data_graph) if with_shipped else None
+        report = await run_in_threadpool(validate_graph, to_graph(quads), context=context)
     return _report_response(request, c, media, report, source, with_shipped)
 
 

@@ -59,6 +59,6 @@ class ResultTooLarge(LimitExceeded):
 
 
 class ServiceBusy(LimitExceeded):
-    def __init__(self, retry_after: int, workers: int):
+    def __init__(self, retry_after: int, busy: str):
         self.retry_after = retry_after
-        super().__init__(f"all {workers} query workers are busy; try again in {retry_after} s")
+        super().__init__(f"{busy} are busy; try again in {retry_after} s")

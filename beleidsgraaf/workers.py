@@ -50,14 +50,14 @@ class QueryLimits:
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "QueryLimits":
         defaults = cls()
         return cls(
-            timeout=_positive(environ, ENV_TIMEOUT, defaults.timeout, float),
-            max_rows=_positive(environ, ENV_MAX_ROWS, defaults.max_rows, int),
-            workers=_positive(environ, ENV_WORKERS, defaults.workers, int),
-            queue_wait=_positive(environ, ENV_QUEUE_WAIT, defaults.queue_wait, float),
+            timeout=positive_setting(environ, ENV_TIMEOUT, defaults.timeout, float),
+            max_rows=positive_setting(environ, ENV_MAX_ROWS, defaults.max_rows, int),
+            workers=positive_setting(environ, ENV_WORKERS, defaults.workers, int),
+            queue_wait=positive_setting(environ, ENV_QUEUE_WAIT, defaults.queue_wait, float),
         )
 
 
-def _positive(environ: Mapping[str, str], name: str, default, kind):
+def positive_setting(environ: Mapping[str, str], name: str, default, kind):
     raw = environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -264,7 +264,7 @@ class QueryPool:
             return self._idle.get(timeout=self.limits.queue_wait)
         except queue.Empty:
             raise ServiceBusy(retry_after=max(1, math.ceil(self.limits.queue_wait)),
-                              workers=self.limits.workers) from None
+                              busy=f"all {self.limits.workers} query workers") from None
 
     def _replace(self, worker: _Worker) -> None:
         """Kill `worker` (stopping whatever it runs) and start a new one in the background,

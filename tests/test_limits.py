@@ -189,3 +189,34 @@ def test_limit_settings_are_read_from_the_environment():
     limits = QueryLimits.from_env({"BELEIDSGRAAF_QUERY_TIMEOUT": "2.5", "BELEIDSGRAAF_MAX_RESULT_ROWS": "10",
                                    "BELEIDSGRAAF_QUERY_WORKERS": "3", "BELEIDSGRAAF_QUEUE_WAIT": "0.25"})
     assert limits == QueryLimits(timeout=2.5, max_rows=10, workers=3, queue_wait=0.25)
+
+
+def test_validations_beyond_their_places_get_503(api_app, monkeypatch):
+    """SHACL runs in the server process and cannot be interrupted: only so many at once."""
+    import api.validate as validate_module
+    from api.capacity import Slots
+
+    real = validate_module.validate_graph
+
+    def slow_validation(*args, **kwargs):
+        time.sleep(1.0)  # holds the one place long enough for a second upload to arrive
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(validate_module, "validate_graph", slow_validation)
+    monkeypatch.setattr(api_app.state.ctx, "validation_slots", Slots(1, 0.2, "validations"))
+    turtle = "<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n"
+    answers = []
+    with running(api_app) as base:
+        def upload():
+            answers.append(httpx.post(f"{base}/validate", content=turtle, timeout=30,
+                                      headers={"Content-Type": "text/turtle", "Accept": "application/json"}))
+
+        first = threading.Thread(target=upload)
+        first.start()
+        time.sleep(0.3)
+        upload()
+        first.join()
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [200, 503], statuses
+    busy = next(a for a in answers if a.status_code == 503)
+    assert busy.headers["Retry-After"] == "1" and "validations" in busy.json()["message"]

@@ -1,0 +1,194 @@
+"""The SHACL engines that validation runs on, each giving its sh:ValidationReport as a
+ReportTriples.
+
+- rudof (the Rust validator, PyPI pyrudof): the default; on our shapes about ten times
+  faster than pyshacl (bench/shacl_compare.py measures both in one run).
+- pyshacl: the reference. tests/test_shacl_engines.py proves that both report the same
+  results on the invalid-shape corpus, the shipped data and broken synthetic graphs.
+
+Choose with BELEIDSGRAAF_SHACL_ENGINE=rudof|pyshacl or validate_graph(..., engine=...).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF, SH
+
+from .errors import UserError
+from .rdfio import to_rdflib
+
+ENGINES = ("rudof", "pyshacl")
+ENGINE_VARIABLE = "BELEIDSGRAAF_SHACL_ENGINE"
+
+# rudof renames blank nodes, so blank-node shapes get these IRIs while rudof sees them: a
+# result's sh:sourceShape then leads back to the shape, and its messages, in our graph.
+SKOLEM_PREFIX = "urn:beleidsgraaf:shape:"
+
+
+class ShapesError(RuntimeError):
+    """The shapes themselves cannot be applied (a fault in shapes/, not in the data)."""
+
+
+class ReportTriples:
+    """An sh:ValidationReport as plain triples indexed by subject: cheap to build and read
+    even with thousands of results (an rdflib Graph costs tens of microseconds a triple),
+    and made into a Graph only when someone asks for Turtle."""
+
+    def __init__(self, triples: Iterable[tuple]):
+        self.by_subject: dict = {}
+        for triple in triples:
+            self.by_subject.setdefault(triple[0], []).append(triple)
+
+    def objects(self, subject, predicate) -> list:
+        return [o for _, p, o in self.by_subject.get(subject, ()) if p == predicate]
+
+    def value(self, subject, predicate):
+        return next((o for _, p, o in self.by_subject.get(subject, ()) if p == predicate), None)
+
+    def report_nodes(self) -> list:
+        return [s for s, triples in self.by_subject.items() if (s, RDF.type, SH.ValidationReport) in triples]
+
+    def results(self) -> list:
+        """The report's own sh:result nodes, not the sh:detail results nested in them."""
+        return [node for report in self.report_nodes() for node in self.objects(report, SH.result)]
+
+    def description(self, node) -> list[tuple]:
+        """The node's triples and those of the blank nodes it leads to (paths, lists, the
+        shape), keeping one level of sh:detail."""
+        out, stack, seen = [], [(node, False)], set()
+        while stack:
+            current, in_detail = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            for s, p, o in self.by_subject.get(current, ()):
+                if p == SH.detail and in_detail:
+                    continue
+                out.append((s, p, o))
+                if isinstance(o, BNode):
+                    stack.append((o, in_detail or p == SH.detail))
+        return out
+
+
+def default_engine() -> str:
+    chosen = os.environ.get(ENGINE_VARIABLE, "").strip().lower() or "rudof"
+    if chosen not in ENGINES:
+        raise UserError(f"{ENGINE_VARIABLE}={chosen!r} is not a SHACL engine; use one of {', '.join(ENGINES)}")
+    return chosen
+
+
+def run(engine: str, graphs: Sequence[Graph], shapes: Graph, focus: list[URIRef] | None = None) -> ReportTriples:
+    """Validate the union of `graphs` against `shapes`. `focus` limits pyshacl to those
+    nodes; rudof validates every target (fast enough for that) and the caller keeps only
+    the results it wants."""
+    if engine == "pyshacl":
+        return run_pyshacl(graphs, shapes, focus)
+    if engine == "rudof":
+        return run_rudof(graphs, shapes)
+    raise UserError(f"{engine!r} is not a SHACL engine; use one of {', '.join(ENGINES)}")
+
+
+def run_pyshacl(graphs: Sequence[Graph], shapes: Graph, focus: list[URIRef] | None = None) -> ReportTriples:
+    from pyshacl import validate
+
+    merged = Graph()
+    for g in graphs:
+        merged += g
+    # Measured on the shipped data (bench/shacl_compare.py --pyshacl-options): turning off
+    # advanced mode, meta-SHACL or js, or mixing the ontology in through ont_graph, changes
+    # the time by less than the noise; pre-inference only adds time. Our shapes use no SHACL-AF.
+    _, report, text = validate(merged, shacl_graph=shapes, inference="none", abort_on_first=False,
+                               allow_warnings=True, advanced=True, focus_nodes=focus)
+    if not isinstance(report, Graph):
+        # pyshacl returns a failure object, not a report, when the shapes themselves are broken.
+        raise ShapesError(f"the SHACL shapes cannot be applied: {text}")
+    return ReportTriples(report)
+
+
+def run_rudof(graphs: Sequence[Graph], shapes: Graph) -> ReportTriples:
+    import pyrudof
+
+    rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+    data = "".join(g.serialize(format="nt") for g in graphs)
+    try:
+        rudof.read_data(data, format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
+        rudof.read_shacl(_skolemised_shapes(shapes), format=pyrudof.ShaclFormat.NTriples,
+                         reader_mode=pyrudof.ReaderMode.Strict)
+        rudof.validate_shacl()
+        text = rudof.serialize_shacl_validation_results(format=pyrudof.ResultShaclValidationFormat.NTriples)
+    except pyrudof.RudofError as exc:
+        raise ShapesError(f"the SHACL shapes cannot be applied with rudof: {exc}") from exc
+    triples = [(_from_rudof(q.subject), _from_rudof(q.predicate), _from_rudof(q.object))
+               for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
+    # Like pyshacl, describe blank-node source shapes in the report itself.
+    blank_shapes = {o for _, p, o in triples if p == SH.sourceShape and isinstance(o, BNode)}
+    return ReportTriples(triples + [t for shape in blank_shapes for t in shapes.triples((shape, None, None))])
+
+
+@lru_cache(maxsize=4)
+def _skolemised_shapes(shapes: Graph) -> str:
+    names = {node: URIRef(SKOLEM_PREFIX + str(node)) for node in shape_nodes(shapes) if isinstance(node, BNode)}
+    out = Graph()
+    for s, p, o in shapes:
+        out.add((names.get(s, s), p, names.get(o, o)))
+    return out.serialize(format="nt")
+
+
+def shape_nodes(shapes: Graph) -> set:
+    """Every node SHACL reads as a shape. Paths, lists and SPARQL constraints are not shapes
+    and keep their blank nodes (an IRI as sh:path would mean a different path)."""
+    found = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
+    for prop in (SH.property, SH.node, SH.qualifiedValueShape, SH["not"]):
+        found |= set(shapes.objects(None, prop))
+    for prop in (SH["or"], SH["and"], SH.xone):
+        for head in shapes.objects(None, prop):
+            found |= set(shapes.items(head))
+    return found
+
+
+def _from_rudof(term):
+    if isinstance(term, ox.NamedNode) and term.value.startswith(SKOLEM_PREFIX):
+        return BNode(term.value[len(SKOLEM_PREFIX):])
+    return to_rdflib(term)
+
+
+def result_signature(report: ReportTriples) -> Counter:
+    """What two engines must agree on: how often each (focus node, path, constraint
+    component, severity) occurs among the report's results."""
+    return Counter((str(report.value(node, SH.focusNode)), path_text(report, report.value(node, SH.resultPath)),
+                    _local(report.value(node, SH.sourceConstraintComponent)),
+                    _local(report.value(node, SH.resultSeverity)))
+                   for node in report.results())
+
+
+def path_text(report: ReportTriples, path) -> str | None:
+    """A SHACL property path in SPARQL syntax, the same whichever engine wrote it."""
+    if path is None or isinstance(path, URIRef):
+        return None if path is None else f"<{path}>"
+    for operator, template in ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "({})*"),
+                               (SH.oneOrMorePath, "({})+"), (SH.zeroOrOnePath, "({})?")):
+        inner = report.value(path, operator)
+        if inner is not None:
+            return template.format(path_text(report, inner))
+    alternatives = report.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(path_text(report, p) for p in _items(report, alternatives)) + ")"
+    return "/".join(path_text(report, p) for p in _items(report, path))
+
+
+def _items(report: ReportTriples, head) -> list:
+    items = []
+    while head is not None and head != RDF.nil:
+        items.append(report.value(head, RDF.first))
+        head = report.value(head, RDF.rest)
+    return items
+
+
+def _local(term) -> str | None:
+    return None if term is None else str(term).rsplit("#", 1)[-1]

@@ -1,0 +1,104 @@
+"""The fast SHACL engine (rudof) reports exactly what the reference (pyshacl) reports: the
+same conformance, the same results (focus node, path, constraint component, severity),
+and the same messages, values and labels people read."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from beleidsgraaf import shacl_engine
+from beleidsgraaf.errors import UserError
+from beleidsgraaf.faults import broken_copy
+from beleidsgraaf.pipeline import read_user_graph
+from beleidsgraaf.shacl_engine import ReportTriples, ShapesError, result_signature
+from beleidsgraaf.synth import BG, ID, generate
+from beleidsgraaf.validation import ValidationReport, validate_graph
+
+CASES_DIR = Path(__file__).parent / "shapes_invalid"
+BASE = CASES_DIR / "_base.ttl"
+CASES = sorted(p for p in CASES_DIR.glob("*.ttl") if p.name != BASE.name)
+
+
+def both(data: Graph, **kwargs) -> tuple[ValidationReport, ValidationReport]:
+    return validate_graph(data, engine="pyshacl", **kwargs), validate_graph(data, engine="rudof", **kwargs)
+
+
+def assert_same(reference: ValidationReport, fast: ValidationReport) -> None:
+    assert fast.conforms == reference.conforms
+    assert len(fast.results) == len(reference.results)
+    assert result_signature(ReportTriples(fast.report_triples)) == \
+        result_signature(ReportTriples(reference.report_triples))
+    # What people read: messages in both languages, values, labels, shapes.
+    readable = lambda report: sorted(json.dumps(asdict(r), sort_keys=True) for r in report.results)  # noqa: E731
+    assert readable(fast) == readable(reference)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_invalid_case_same_report(case):
+    reference, fast = both(read_user_graph([BASE, case]))
+    assert reference.results, "every case has something to report"
+    assert_same(reference, fast)
+
+
+def test_broken_synthetic_graph_same_report(tmp_path):
+    generate(1, tmp_path)
+    reference, fast = both(broken_copy(read_user_graph([tmp_path]), rate=0.03))
+    # The comparison means something only when many kinds of constraint fire.
+    components = {r.constraint for r in reference.results}
+    assert len(reference.results) > 50 and len(components) >= 6, components
+    assert_same(reference, fast)
+
+
+def test_shipped_data_same_report():
+    reference, fast = both(read_user_graph([Path("data")]))
+    assert_same(reference, fast)
+
+
+def test_with_shipped_context_same_report():
+    """With a context pyshacl validates only the user's nodes; rudof validates everything
+    and the other nodes' results are left out: the reports agree."""
+    data = read_user_graph([BASE, CASES_DIR / "action-bad-status.ttl"])
+    action, shipped = URIRef(ID + "test/a5"), ID + "{}/regiovisie-bw-mo-2024-2026/{}"
+    data.add((action, URIRef(BG + "partOfStrand"), URIRef(shipped.format("actielijn", "actielijn-1"))))
+    data.add((action, URIRef(BG + "refersToAction"), URIRef(shipped.format("doel", "doelstelling-1"))))
+    reference, fast = both(data, context=read_user_graph([Path("data")]))
+    assert {r.constraint.rsplit("#")[-1] for r in reference.results} >= {"InConstraintComponent",
+                                                                           "ClassConstraintComponent"}
+    assert_same(reference, fast)
+
+
+def test_turtle_report_describes_blank_node_paths_and_shapes():
+    report = validate_graph(read_user_graph([BASE, CASES_DIR / "indicator-orphan.ttl"]), engine="rudof")
+    graph = Graph().parse(data=report.as_turtle(), format="turtle")
+    result = next(graph.subjects(SH.focusNode, URIRef("https://w3id.org/beleidsgraaf/id/test/i1")))
+    path = graph.value(result, SH.resultPath)
+    assert graph.value(path, SH.inversePath) == URIRef("https://w3id.org/beleidsgraaf/def#hasIndicator")
+    shape = graph.value(result, SH.sourceShape)
+    assert Literal("Indicator belongs to no goal: add <goal> bg:hasIndicator <indicator>.", lang="en") in \
+        set(graph.objects(shape, SH.message))
+
+
+def test_engine_is_chosen_by_environment(monkeypatch):
+    monkeypatch.setenv(shacl_engine.ENGINE_VARIABLE, "pyshacl")
+    assert shacl_engine.default_engine() == "pyshacl"
+    monkeypatch.delenv(shacl_engine.ENGINE_VARIABLE)
+    assert shacl_engine.default_engine() == "rudof"
+    monkeypatch.setenv(shacl_engine.ENGINE_VARIABLE, "jena")
+    with pytest.raises(UserError, match="pyshacl"):
+        shacl_engine.default_engine()
+
+
+def test_broken_shapes_are_reported_as_such():
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:property [ sh:path "not a path" ; sh:minCount 1 ] .
+    """, format="turtle")
+    data = Graph().parse(data="<urn:x> a <urn:C> .", format="turtle")
+    with pytest.raises(ShapesError, match="cannot be applied"):
+        validate_graph(data, shapes=shapes, engine="rudof")

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Iterable, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef

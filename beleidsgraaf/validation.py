@@ -10,9 +10,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, SKOS
 
 from . import shacl_engine
-from .shacl_engine import ReportTriples
 from .dataset import bind_prefixes, ontology_graph, shapes_graph
 from .results import compact
+from .shacl_engine import ReportTriples
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}

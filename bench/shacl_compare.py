@@ -30,11 +30,11 @@ HOME = Path(__file__).resolve().parent.parent
 if str(HOME) not in sys.path:
     sys.path.insert(0, str(HOME))
 
-from beleidsgraaf.faults import broken_copy  # noqa: E402
-from beleidsgraaf.pipeline import read_user_graph  # noqa: E402
-from beleidsgraaf.shacl_engine import ENGINES, ReportTriples, result_signature  # noqa: E402
-from beleidsgraaf.synth import generate  # noqa: E402
-from beleidsgraaf.validation import ValidationReport, validate_graph  # noqa: E402
+from beleidsgraaf.faults import broken_copy
+from beleidsgraaf.pipeline import read_user_graph
+from beleidsgraaf.shacl_engine import ENGINES, ReportTriples, result_signature
+from beleidsgraaf.synth import generate
+from beleidsgraaf.validation import ValidationReport, validate_graph
 
 ENGINE_MODULES = {"pyshacl": "pyshacl", "rudof": "pyrudof"}
 
@@ -84,10 +84,13 @@ def measure(paths_or_graphs, repeat: int = 3, engines: list[str] | None = None) 
 
 def same_report(a: ValidationReport, b: ValidationReport) -> bool:
     """Same conformance, same (focus, path, component, severity) results, same messages."""
-    readable = lambda report: sorted(json.dumps(asdict(r), sort_keys=True) for r in report.results)  # noqa: E731
     return (a.conforms == b.conforms
             and result_signature(ReportTriples(a.report_triples)) == result_signature(ReportTriples(b.report_triples))
-            and readable(a) == readable(b))
+            and _readable(a) == _readable(b))
+
+
+def _readable(report: ValidationReport) -> list[str]:
+    return sorted(json.dumps(asdict(r), sort_keys=True) for r in report.results)
 
 
 def _stats(samples: list[float]) -> dict:

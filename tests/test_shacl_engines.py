@@ -35,8 +35,11 @@ def assert_same(reference: ValidationReport, fast: ValidationReport) -> None:
     assert result_signature(ReportTriples(fast.report_triples)) == \
         result_signature(ReportTriples(reference.report_triples))
     # What people read: messages in both languages, values, labels, shapes.
-    readable = lambda report: sorted(json.dumps(asdict(r), sort_keys=True) for r in report.results)  # noqa: E731
     assert readable(fast) == readable(reference)
+
+
+def readable(report: ValidationReport) -> list[str]:
+    return sorted(json.dumps(asdict(r), sort_keys=True) for r in report.results)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from .errors import UserError
@@ -29,6 +29,10 @@ ENGINE_VARIABLE = "BELEIDSGRAAF_SHACL_ENGINE"
 # rudof renames blank nodes, so blank-node shapes get these IRIs while rudof sees them: a
 # result's sh:sourceShape then leads back to the shape, and its messages, in our graph.
 SKOLEM_PREFIX = "urn:beleidsgraaf:shape:"
+# rudof takes any lexical form as an xsd:date ("2024-02-30", "morgen"), where pyshacl, like
+# the SHACL spec, fails sh:datatype for ill-typed literals. rudof sees the literals that
+# rdflib finds ill-typed with this prefix before their datatype, so they fail it there too.
+ILL_TYPED_PREFIX = "urn:beleidsgraaf:ill-typed:"
 
 
 class ShapesError(RuntimeError):
@@ -115,7 +119,7 @@ def run_rudof(graphs: Sequence[Graph], shapes: Graph) -> ReportTriples:
     import pyrudof
 
     rudof = pyrudof.Rudof(pyrudof.RudofConfig())
-    data = "".join(g.serialize(format="nt") for g in graphs)
+    data = "".join(_ntriples(g) for g in graphs)
     try:
         rudof.read_data(data, format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
         rudof.read_shacl(_skolemised_shapes(shapes), format=pyrudof.ShaclFormat.NTriples,
@@ -129,6 +133,27 @@ def run_rudof(graphs: Sequence[Graph], shapes: Graph) -> ReportTriples:
     # Like pyshacl, describe blank-node source shapes in the report itself.
     blank_shapes = {o for _, p, o in triples if p == SH.sourceShape and isinstance(o, BNode)}
     return ReportTriples(triples + [t for shape in blank_shapes for t in shapes.triples((shape, None, None))])
+
+
+def _ntriples(graph: Graph) -> str:
+    if any(type(o) is Literal and o.ill_typed for o in graph.objects()):
+        return "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in graph)
+    return graph.serialize(format="nt")  # the common case, and twice as fast as _nt
+
+
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _nt(term) -> str:
+    """One term in N-Triples, an ill-typed literal's datatype marked for rudof."""
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_NT_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is None:
+            return text
+        return f"{text}^^<{ILL_TYPED_PREFIX if term.ill_typed else ''}{term.datatype}>"
+    return f"_:{term}" if isinstance(term, BNode) else f"<{term}>"
 
 
 @lru_cache(maxsize=4)
@@ -155,6 +180,12 @@ def shape_nodes(shapes: Graph) -> set:
 def _from_rudof(term):
     if isinstance(term, ox.NamedNode) and term.value.startswith(SKOLEM_PREFIX):
         return BNode(term.value[len(SKOLEM_PREFIX):])
+    if isinstance(term, ox.Literal):
+        if term.datatype.value.startswith(ILL_TYPED_PREFIX):
+            return Literal(term.value, datatype=URIRef(term.datatype.value[len(ILL_TYPED_PREFIX):]))
+        if ILL_TYPED_PREFIX in term.value or SKOLEM_PREFIX in term.value:  # rudof's own messages
+            return to_rdflib(ox.Literal(term.value.replace(ILL_TYPED_PREFIX, "").replace(SKOLEM_PREFIX, "_:"),
+                                        language=term.language))
     return to_rdflib(term)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import SH, XSD
 
 from beleidsgraaf import shacl_engine
 from beleidsgraaf.errors import UserError
@@ -74,6 +74,20 @@ def test_with_shipped_context_same_report():
     assert {r.constraint.rsplit("#")[-1] for r in reference.results} >= {"InConstraintComponent",
                                                                            "ClassConstraintComponent"}
     assert_same(reference, fast)
+
+
+def test_ill_typed_dates_fail_in_both_engines():
+    """rudof alone would take any text as an xsd:date; the engine marks ill-typed literals."""
+    data = read_user_graph([BASE, CASES_DIR / "action-bad-deadline.ttl"])
+    action = URIRef(ID + "test/a4")
+    data.remove((action, URIRef(BG + "deadline"), None))
+    data.add((action, URIRef(BG + "deadline"), Literal("2024-02-30", datatype=XSD.date)))
+    data.add((action, URIRef(BG + "startDate"), Literal("morgen", datatype=XSD.date)))
+    reference, fast = both(data)
+    assert {(r.path, r.value) for r in fast.results if r.severity == "Violation"} == {
+        (BG + "deadline", "2024-02-30"), (BG + "startDate", "morgen")}
+    assert_same(reference, fast)
+    assert "ill-typed" not in fast.as_turtle()
 
 
 def test_turtle_report_describes_blank_node_paths_and_shapes():

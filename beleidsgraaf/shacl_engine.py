@@ -131,15 +131,45 @@ def run_rudof(graphs: Sequence[Graph], shapes: Graph) -> ReportTriples:
         rudof.read_data(data, format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
         rudof.read_shacl(_skolemised_shapes(shapes), format=pyrudof.ShaclFormat.NTriples,
                          reader_mode=pyrudof.ReaderMode.Strict)
-        rudof.validate_shacl()
+        entries = list(rudof.validate_shacl())
         text = rudof.serialize_shacl_validation_results(format=pyrudof.ResultShaclValidationFormat.NTriples)
     except pyrudof.RudofError as exc:
         raise ShapesError(f"the SHACL shapes cannot be applied with rudof: {exc}") from exc
-    triples = [(_from_rudof(q.subject), _from_rudof(q.predicate), _from_rudof(q.object))
-               for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
+    quads = list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+    blank = _blank_nodes(quads, entries)
+    triples = [tuple(blank[t.value] if isinstance(t, ox.BlankNode) else _from_rudof(t)
+                     for t in (q.subject, q.predicate, q.object)) for q in quads]
     # Like pyshacl, describe blank-node source shapes in the report itself.
     blank_shapes = {o for _, p, o in triples if p == SH.sourceShape and isinstance(o, BNode)}
     return ReportTriples(triples + [t for shape in blank_shapes for t in shapes.triples((shape, None, None))])
+
+
+def _blank_nodes(quads: list, entries: list) -> dict:
+    """rdflib blank nodes for the labels in rudof's serialised report. rudof numbers blank
+    nodes afresh there (_:b0, _:b1...), also the data's own blank focus nodes and values;
+    its result entries, in the same order, keep their real labels. Every other blank node
+    gets a new one, so it cannot clash with a blank node of the data."""
+    by_subject: dict = {}
+    for q in quads:
+        by_subject.setdefault(q.subject, {}).setdefault(q.predicate.value, q.object)
+    report = [s for s, props in by_subject.items() if props.get(str(RDF.type)) == ox.NamedNode(str(SH.ValidationReport))]
+    results = [q.object for q in quads if q.subject in report and q.predicate.value == str(SH.result)]
+    if len(results) != len(entries):
+        raise RuntimeError(f"rudof's report holds {len(results)} results but {len(entries)} entries")
+    names: dict = {}
+    for node, entry in zip(results, entries):
+        props = by_subject.get(node, {})
+        for predicate, real in ((str(SH.focusNode), entry.focus_node), (str(SH.value), entry.value)):
+            term = props.get(predicate)
+            if isinstance(term, ox.BlankNode) and real and real.startswith("_:"):
+                names[term.value] = BNode(real[2:])
+        if props.get(str(SH.sourceConstraintComponent), ox.NamedNode("urn:none")).value != entry.constraint_component:
+            raise RuntimeError("rudof's report and its entries are not in the same order")
+    for q in quads:
+        for term in (q.subject, q.object):
+            if isinstance(term, ox.BlankNode) and term.value not in names:
+                names[term.value] = BNode()
+    return names
 
 
 def _ntriples(graph: Graph) -> str:

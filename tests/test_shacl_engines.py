@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
 from beleidsgraaf import shacl_engine
@@ -73,6 +73,20 @@ def test_with_shipped_context_same_report():
     reference, fast = both(data, context=read_user_graph([Path("data")]))
     assert {r.constraint.rsplit("#")[-1] for r in reference.results} >= {"InConstraintComponent",
                                                                            "ClassConstraintComponent"}
+    assert_same(reference, fast)
+
+
+def test_blank_node_focus_nodes_and_values_same_report():
+    """rudof renumbers blank nodes when it writes its report; the engine gives them back."""
+    data = read_user_graph([BASE]) + Graph().parse(format="turtle", data="""
+        @prefix bg: <https://w3id.org/beleidsgraaf/def#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        [] a bg:Goal ; skos:prefLabel "Anoniem doel"@nl .
+        <https://w3id.org/beleidsgraaf/id/test/strand> bg:mentions [ a bg:Action ] ; bg:partOfStrand [ a bg:Goal ] .
+    """)
+    reference, fast = both(data)
+    blank = {r.focus_node for r in fast.results} | {r.value for r in fast.results if r.value}
+    assert {str(b) for b in data.all_nodes() if isinstance(b, BNode)} & blank, fast.as_text()
     assert_same(reference, fast)
 
 

@@ -90,6 +90,37 @@ def test_blank_node_focus_nodes_and_values_same_report():
     assert_same(reference, fast)
 
 
+LITERAL_VARIANTS = """
+        @prefix bg: <https://w3id.org/beleidsgraaf/def#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix dcterms: <http://purl.org/dc/terms/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        @prefix org: <http://www.w3.org/ns/org#> .
+        @prefix t: <https://w3id.org/beleidsgraaf/id/test/> .
+        t:f1 a bg:Indicator ; skos:prefLabel "Ind"@nl-NL , "Ind2"@NL ; dcterms:source t:doc ; bg:quote "ab"@nl ;
+           bg:targetComparator "=<" , ">=" ; bg:targetRelativeChange "-1.5"^^xsd:decimal ; bg:unit "x"@en , 5 ;
+           bg:baselineValue 3 ; bg:targetValue "4"^^xsd:double ; skos:notation "5.1 a" .
+        t:g1 bg:hasIndicator t:f1 .
+        t:tg1 a bg:TargetGroup ; skos:prefLabel ""@nl ; dcterms:source t:doc ; bg:quote "groep" ; bg:ageMin "5"^^xsd:decimal ; bg:ageMax "-1"^^xsd:int .
+        t:o1 a org:Organization ; skos:prefLabel "Org"@nl ; dcterms:source t:doc ; bg:quote "org" ;
+           bg:tooi <https://identifier.overheid.nl/tooi/id/gemeente/gm12> , "https://identifier.overheid.nl/tooi/id/gemeente/gm0262" ;
+           org:classification bg:org-gemeente .
+        t:p1 a org:Post ; skos:prefLabel "Post"@nl ; dcterms:source t:doc ; bg:quote "post" ; org:postIn t:o1 , t:doc ; bg:hoursPerWeek -2 , "3.5"^^xsd:decimal .
+        t:doc2 a bg:PolicyDocument ; skos:prefLabel "Doc"@nl , "Doc2"@nl ; dcterms:source "t:doc" ; bg:quote "doc" ;
+           bg:periodStart "2024-01"^^xsd:gYearMonth , "2025"^^xsd:gYear ; bg:documentKind bg:doc-nota , bg:doc-bijlage .
+        t:area1 a bg:Area ; skos:prefLabel "Kern"@nl ; dcterms:source t:doc ; bg:quote "kern" ; bg:inhabitants -3 .
+        t:c1 a skos:Concept ; skos:prefLabel "C"@nl ; skos:inScheme bg:Statussen , t:scheme .
+"""
+
+
+def test_literal_variants_same_report():
+    """Language subtags, numbers of other (derived) datatypes against ranges, literals where
+    IRIs belong, sh:in over literals, empty and duplicate labels."""
+    reference, fast = both(read_user_graph([BASE]) + Graph().parse(data=LITERAL_VARIANTS, format="turtle"))
+    assert len({r.constraint for r in reference.results}) >= 10
+    assert_same(reference, fast)
+
+
 def test_ill_typed_dates_fail_in_both_engines():
     """rudof alone would take any text as an xsd:date; the engine marks ill-typed literals."""
     data = read_user_graph([BASE, CASES_DIR / "action-bad-deadline.ttl"])

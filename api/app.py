@@ -12,6 +12,7 @@ from beleidsgraaf.queries import Registry
 from beleidsgraaf.store import Store
 
 from . import browse, canned, dumps, model, sparql, validate
+from .bodylimit import BodyLimitMiddleware, route_limits
 from .context import HERE, AppContext, make_templates, max_upload_from_env
 from .errors import install_handlers
 
@@ -35,6 +36,7 @@ def create_app(store: Store, settings: Settings | None = None, *, max_upload_byt
                     "queries/*.rq), entity pages, the model, dumps and SHACL validation.",
     )
     app.state.ctx = ctx
+    app.add_middleware(BodyLimitMiddleware, limits=route_limits(ctx.max_upload_bytes))
     # Researchers query from notebooks and browser tools on other origins; all is read-only.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["Content-Type", "Location"])

@@ -10,6 +10,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from beleidsgraaf.sparql_guard import check_query
+from beleidsgraaf.sparql_syntax import explained_syntax_errors
 
 from .answers import choose_media, serialized, table
 from .context import ctx
@@ -92,8 +93,9 @@ def _single(queries: list[str]) -> str:
 
 def _execute(request: Request, text: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
     check_query(text)  # refuses updates (403) and SERVICE (403) before anything runs
-    result = ctx(request).store.query(text, default_graph_uris=default_graphs or None,
-                                      named_graph_uris=named_graphs or None)
+    with explained_syntax_errors(text):
+        result = ctx(request).store.query(text, default_graph_uris=default_graphs or None,
+                                          named_graph_uris=named_graphs or None)
     try:
         media = choose_media(request, result)
         if media == HTML:

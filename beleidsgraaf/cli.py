@@ -143,10 +143,12 @@ def _cmd_query(args) -> int:
 def _cmd_sparql(args) -> int:
     from .pipeline import open_default_store
     from .sparql_guard import check_query
+    from .sparql_syntax import explained_syntax_errors
 
     text = _read_query_argument(args.query)
     check_query(text)
-    result = open_default_store(_err).query(text)
+    with explained_syntax_errors(text):
+        result = open_default_store(_err).query(text)
     _print_result(result, args.format)
     return EXIT_OK
 

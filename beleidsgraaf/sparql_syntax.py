@@ -1,0 +1,143 @@
+"""Readable messages for malformed SPARQL: where (line, column and the text there), what
+the parser expected, and the usual causes (an undeclared prefix, a query cut off).
+
+Oxigraph reports a syntax error as "error at LINE:COLUMN: expected one of ..." with a list
+that mixes keywords, punctuation, Unicode character classes and, for some errors that are
+not about syntax, a sentence; this module turns that into one line a researcher can act on.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from typing import Iterator
+
+from .errors import QueryError
+
+ERROR_AT = re.compile(r"error at (\d+):(\d+): expected (.*)", re.DOTALL)
+_EXPECTED_ITEM = re.compile(r'"(?:[^"\\]|\\.)*"|\[(?:\'[^\']*\'|[^\]\'])*\]|[^,]+')
+_STRINGS_AND_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"'
+                                   r"|'(?:\\.|[^'\\\n])*'|<[^<>\s\"{}|^`\\]*>|#[^\n]*")
+_PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+_PREFIX_USE = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w.-]*)?:(?=[\w%\\]|\s|$)")
+MAX_EXPECTED = 8
+
+
+@contextmanager
+def explained_syntax_errors(text: str) -> Iterator[None]:
+    """Re-raise the engine's syntax error for `text` with a message that says what to fix."""
+    try:
+        yield
+    except QueryError as exc:
+        better = explain(text, str(exc))
+        if better is None:
+            raise
+        raise QueryError(better) from None
+
+
+def explain(text: str, engine_message: str) -> str | None:
+    match = ERROR_AT.search(engine_message)
+    if not match:
+        return None
+    line, column = int(match.group(1)), int(match.group(2))
+    undeclared = undeclared_prefixes(text)
+    if undeclared:
+        return _prefix_message(text, undeclared[0])
+    form = _form_problem(text)
+    if form:
+        return form
+    keywords, notes = _expected(match.group(3))
+    at_end = _at_end(text, line, column)
+    where = f"malformed SPARQL query at line {line}, column {column}"
+    where += " (at the end of the query)" if at_end else _near(text, line, column)
+    if notes:
+        what = "; ".join(notes)
+    elif keywords:
+        what = "expected " + ", ".join(keywords[:MAX_EXPECTED]) + (", …" if len(keywords) > MAX_EXPECTED else "")
+    else:
+        what = "the query cannot continue here"
+    if notes:
+        iri_hint = "; an IRI in <...> cannot hold spaces or any of < > \" { } | ^ ` \\" if "IRI" in what else ""
+        return f"{where}: {what}{iri_hint}"
+    hint = ("the query stops before it is complete: check that every {, ( and quote is closed" if at_end
+            else "check the SPARQL syntax at that point (https://www.w3.org/TR/sparql11-query/)")
+    return f"{where}: {what}; {hint}"
+
+
+def undeclared_prefixes(text: str) -> list[str]:
+    """Prefixes used in prefixed names (ex:thing) without a PREFIX declaration, in order."""
+    code = _STRINGS_AND_COMMENTS.sub(lambda m: " " * len(m.group()), text)
+    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(code)}
+    code = _PREFIX_DECL.sub(lambda m: " " * len(m.group()), code)
+    found: list[str] = []
+    for m in _PREFIX_USE.finditer(code):
+        prefix = m.group(1) or ""
+        if prefix not in declared and prefix not in found:
+            found.append(prefix)
+    return found
+
+
+_PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s+[\w.-]*:\s*|BASE\s+)<[^>]*>\s*)*", re.IGNORECASE)
+_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+
+
+def _form_problem(text: str) -> str | None:
+    """A message when the query does not start with a query form after its prologue."""
+    code = re.sub(r"#[^\n]*", "", text)
+    body = code[_PROLOGUE.match(code).end():]
+    if re.match(r"[A-Za-z]*", body).group().upper() in _FORMS:
+        return None
+    found = f"found '{body.split()[0][:30]}'" if body.strip() else "found nothing"
+    return (f"malformed SPARQL query: after the PREFIX and BASE declarations a query starts with SELECT, "
+            f"CONSTRUCT, DESCRIBE or ASK; {found}")
+
+
+def _prefix_message(text: str, prefix: str) -> str:
+    from .dataset import PREFIXES  # the project's own prefixes, to suggest the right IRI
+
+    code = _STRINGS_AND_COMMENTS.sub(lambda m: " " * len(m.group()), text)
+    first = next(m for m in _PREFIX_USE.finditer(code) if (m.group(1) or "") == prefix)
+    line = text.count("\n", 0, first.start()) + 1
+    namespace = PREFIXES.get(prefix, "...")
+    return (f"malformed SPARQL query at line {line}: prefix '{prefix}:' is used but not declared; "
+            f"add 'PREFIX {prefix}: <{namespace}>' at the top of the query")
+
+
+def _expected(listing: str) -> tuple[list[str], list[str]]:
+    """(keywords and punctuation, sentences) from Oxigraph's list of expected tokens."""
+    listing = listing.removeprefix("one of ").strip()
+    keywords: list[str] = []
+    notes: list[str] = []
+    for raw in (m.group().strip() for m in _EXPECTED_ITEM.finditer(listing)):
+        if not raw or raw == "[_]":
+            continue
+        if raw.startswith('"'):
+            keywords.append("'" + raw[1:-1].replace('\\"', '"').replace("\\\\", "\\") + "'")
+        elif raw.startswith("["):
+            kind = "a name" if "'A'" in raw else "a digit" if "'0'" in raw else None
+            if kind and kind not in keywords:
+                keywords.append(kind)
+        elif " " in raw and raw[0].isupper() and raw.lower() != raw:
+            notes.append(raw)
+        elif raw.isupper() or raw.replace("_", "").isalpha():
+            keywords.append(raw)
+    return keywords, notes
+
+
+def _line_text(text: str, line: int) -> str | None:
+    lines = text.split("\n")
+    return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+def _at_end(text: str, line: int, column: int) -> bool:
+    rest_lines = text.split("\n")[line:] if line > 0 else []
+    current = _line_text(text, line)
+    return current is not None and not current[column - 1:].strip() and not "".join(rest_lines).strip()
+
+
+def _near(text: str, line: int, column: int) -> str:
+    current = _line_text(text, line)
+    if current is None:
+        return ""
+    snippet = current[column - 1: column - 1 + 20].strip()
+    return f" near '{snippet}'" if snippet else ""

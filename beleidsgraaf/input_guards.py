@@ -98,12 +98,13 @@ class _XmlChecker:
     # expat handlers
 
     def entity_declared(self, name, is_parameter_entity, value, base, system_id, public_id, notation):
+        if is_parameter_entity:
+            self.fail(f"parameter entity '%{name};' is refused: beleidsgraaf reads no DTD and never reads files "
+                      "or fetches URLs named in the input; declare plain entities (<!ENTITY name \"text\">) "
+                      "or write the text out")
         if system_id is not None or public_id is not None:
             self.fail(f"external entity '{name}' ({system_id or public_id}) is refused: beleidsgraaf never "
                       "reads files or fetches URLs named in the input; write the text into the document itself")
-        if is_parameter_entity:
-            self.fail(f"parameter entity '%{name};' is refused; declare plain entities (<!ENTITY name \"text\">) "
-                      "or write the text out")
         self.entities[name] = value
         size = self.expanded_size(name)
         if size > self.entity_budget:

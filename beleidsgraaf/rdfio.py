@@ -137,6 +137,8 @@ _HINTS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"should be followed by a dot"), "end each statement with ' .'"),
     (re.compile(r"Invalid IRI code point|error while parsing IRI|Invalid IRI"),
      "an IRI cannot hold spaces or any of < > \" { } | ^ ` \\; write a space as %20"),
+    (re.compile(r"No scheme found"), "every IRI must be absolute (start with https:// or another scheme); "
+                                      "N-Triples has no @base or prefixes"),
     (re.compile(r"escape", re.I), "in a string a backslash starts an escape (\\n, \\t, \\\", \\\\, \\uXXXX); "
                                     "write a backslash itself as \\\\"),
     (re.compile(r"language (code|tag)", re.I), "a language tag looks like @nl or @en-GB"),

@@ -47,26 +47,52 @@ def explain(text: str, engine_message: str) -> str | None:
     if form:
         return form
     keywords, notes = _expected(match.group(3))
-    at_end = _at_end(text, line, column)
-    where = f"malformed SPARQL query at line {line}, column {column}"
-    where += " (at the end of the query)" if at_end else _near(text, line, column)
     if notes:
-        what = "; ".join(notes)
-    elif keywords:
-        what = "expected " + ", ".join(keywords[:MAX_EXPECTED]) + (", …" if len(keywords) > MAX_EXPECTED else "")
-    else:
-        what = "the query cannot continue here"
-    if notes:
-        iri_hint = "; an IRI in <...> cannot hold spaces or any of < > \" { } | ^ ` \\" if "IRI" in what else ""
-        return f"{where}: {what}{iri_hint}"
-    hint = ("the query stops before it is complete: check that every {, ( and quote is closed" if at_end
-            else "check the SPARQL syntax at that point (https://www.w3.org/TR/sparql11-query/)")
-    return f"{where}: {what}; {hint}"
+        iri_hint = "; an IRI in <...> cannot hold spaces or any of < > \" { } | ^ ` \\" if "IRI" in " ".join(notes) else ""
+        return f"malformed SPARQL query at line {line}, column {column}{_near(text, line, column)}: " \
+               f"{'; '.join(notes)}{iri_hint}"
+    if _at_end(text, line, column):
+        if _incomplete(text):
+            return (f"malformed SPARQL query at line {line}, column {column} (at the end of the query): the query "
+                    "stops before it is complete: check that every {, ( and quote is closed")
+        # Oxigraph reports the furthest point it reached; rdflib's parser names the token it balked at.
+        line, column = _rdflib_position(text) or (line, column)
+    where = f"malformed SPARQL query at line {line}, column {column}{_near(text, line, column)}"
+    what = ("expected " + ", ".join(keywords[:MAX_EXPECTED]) + (", …" if len(keywords) > MAX_EXPECTED else "")
+            if keywords and (line, column) == (int(match.group(1)), int(match.group(2))) else "")
+    hint = "check the SPARQL syntax at that point (https://www.w3.org/TR/sparql11-query/)"
+    if "'\"'" in keywords and _incomplete(text):
+        hint = "a string is not closed: a \"...\" string ends on the line it starts (use \"\"\"...\"\"\" for more lines)"
+    return f"{where}: {what + '; ' if what else ''}{hint}"
+
+
+def _without_comments_and_strings(text: str) -> str:
+    return _STRINGS_AND_COMMENTS.sub(lambda m: " " * len(m.group()), text)
+
+
+def _incomplete(text: str) -> bool:
+    """Whether brackets or a string are left open (a query cut off or missing a brace)."""
+    code = _without_comments_and_strings(text)
+    return (code.count("{") > code.count("}") or code.count("(") > code.count(")")
+            or '"' in code or "'" in code)
+
+
+def _rdflib_position(text: str) -> tuple[int, int] | None:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parseQuery(text)
+    except ParseException as exc:
+        return exc.lineno, exc.col
+    except Exception:  # rdflib may fail in other ways on odd input; then we have no second opinion
+        return None
+    return None
 
 
 def undeclared_prefixes(text: str) -> list[str]:
     """Prefixes used in prefixed names (ex:thing) without a PREFIX declaration, in order."""
-    code = _STRINGS_AND_COMMENTS.sub(lambda m: " " * len(m.group()), text)
+    code = _without_comments_and_strings(text)
     declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(code)}
     code = _PREFIX_DECL.sub(lambda m: " " * len(m.group()), code)
     found: list[str] = []
@@ -83,7 +109,8 @@ _FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 
 def _form_problem(text: str) -> str | None:
     """A message when the query does not start with a query form after its prologue."""
-    code = re.sub(r"#[^\n]*", "", text)
+    code = _STRINGS_AND_COMMENTS.sub(lambda m: " " * len(m.group()) if m.group().startswith("#") else m.group(),
+                                     text)
     body = code[_PROLOGUE.match(code).end():]
     if re.match(r"[A-Za-z]*", body).group().upper() in _FORMS:
         return None
@@ -95,7 +122,7 @@ def _form_problem(text: str) -> str | None:
 def _prefix_message(text: str, prefix: str) -> str:
     from .dataset import PREFIXES  # the project's own prefixes, to suggest the right IRI
 
-    code = _STRINGS_AND_COMMENTS.sub(lambda m: " " * len(m.group()), text)
+    code = _without_comments_and_strings(text)
     first = next(m for m in _PREFIX_USE.finditer(code) if (m.group(1) or "") == prefix)
     line = text.count("\n", 0, first.start()) + 1
     namespace = PREFIXES.get(prefix, "...")

@@ -132,7 +132,7 @@ _PARSER_PREFIX = re.compile(r"^Parser error (?:at line \d+ (?:column \d+|between
                             r"|between line \d+ column \d+ and line \d+ column \d+): ")
 _HINTS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"The prefix (\S*):? has not been declared"), "prefix"),
-    (re.compile(r"Unexpected end of file|unexpected end of", re.I),
+    (re.compile(r"unexpected end\b", re.I),
      "the file ends in the middle of a statement; is it cut off? Check the end of the file"),
     (re.compile(r"should be followed by a dot"), "end each statement with ' .'"),
     (re.compile(r"Invalid IRI code point|error while parsing IRI|Invalid IRI"),

@@ -131,18 +131,18 @@ def _utf8_text(data: bytes, source: str) -> str:
 _PARSER_PREFIX = re.compile(r"^Parser error (?:at line \d+ (?:column \d+|between columns \d+ and \d+)"
                             r"|between line \d+ column \d+ and line \d+ column \d+): ")
 _HINTS: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"LoadDocumentCallback|remote context", re.I), "context"),
     (re.compile(r"The prefix (\S*):? has not been declared"), "prefix"),
     (re.compile(r"unexpected end\b", re.I),
      "the file ends in the middle of a statement; is it cut off? Check the end of the file"),
     (re.compile(r"should be followed by a dot"), "end each statement with ' .'"),
     (re.compile(r"Invalid IRI code point|error while parsing IRI|Invalid IRI"),
      "an IRI cannot hold spaces or any of < > \" { } | ^ ` \\; write a space as %20"),
-    (re.compile(r"No scheme found"), "every IRI must be absolute (start with https:// or another scheme); "
-                                      "N-Triples has no @base or prefixes"),
+    (re.compile(r"No scheme found"), "write IRIs in full (starting with https:// or another "
+                                      "scheme); N-Triples has no @base to complete relative ones"),
     (re.compile(r"escape", re.I), "in a string a backslash starts an escape (\\n, \\t, \\\", \\\\, \\uXXXX); "
                                     "write a backslash itself as \\\\"),
     (re.compile(r"language (code|tag)", re.I), "a language tag looks like @nl or @en-GB"),
-    (re.compile(r"LoadDocumentCallback|remote context", re.I), "context"),
 ]
 _PREFIX_NAME = re.compile(r"The prefix (\S*?):? has not been declared")
 

@@ -15,6 +15,7 @@ from . import browse, canned, dumps, model, sparql, validate
 from .bodylimit import BodyLimitMiddleware, route_limits
 from .context import HERE, AppContext, make_templates, max_upload_from_env
 from .errors import install_handlers
+from .responses import COMMON_ERRORS
 
 
 def create_app(store: Store, settings: Settings | None = None, *, max_upload_bytes: int | None = None) -> FastAPI:
@@ -34,6 +35,7 @@ def create_app(store: Store, settings: Settings | None = None, *, max_upload_byt
         description="Linked data over Dutch social-domain policy (gemeente Lochem, regio Midden-IJssel): "
                     "a SPARQL 1.1 endpoint, canned queries (one operation each, generated from "
                     "queries/*.rq), entity pages, the model, dumps and SHACL validation.",
+        responses=COMMON_ERRORS,
     )
     app.state.ctx = ctx
     app.add_middleware(BodyLimitMiddleware, limits=route_limits(ctx.max_upload_bytes))

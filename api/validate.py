@@ -16,6 +16,7 @@ from beleidsgraaf.validation import ValidationReport, validate_graph
 from .context import AppContext, ctx
 from .errors import ApiError, PayloadTooLarge, UnsupportedMediaType, error_response
 from .negotiation import HTML, negotiate, wants_html
+from .responses import BODY_ERRORS, HTML_PAGE, ok
 
 router = APIRouter(tags=["Validatie"])
 
@@ -44,14 +45,15 @@ VALIDATE_DOC = {
 }
 
 
-@router.get("/validate", summary="Validatieformulier (HTML)")
+@router.get("/validate", summary="Validatieformulier (HTML)", response_class=Response, responses=HTML_PAGE)
 def form_page(request: Request):
     c = ctx(request)
     return c.templates.TemplateResponse(request, "validate.html", {
         "title": "Valideren", "formats": FORMAT_CHOICES, "max_mb": c.max_upload_bytes / 1024 / 1024})
 
 
-@router.post("/validate", summary="RDF valideren tegen de SHACL-vormen (met de ontologie)",
+@router.post("/validate", summary="RDF valideren tegen de SHACL-vormen (met de ontologie)", response_class=Response,
+             responses={**ok("application/json", "text/turtle", HTML, description="validatierapport"), **BODY_ERRORS},
              description="Reply: JSON, Turtle (sh:ValidationReport) or HTML by Accept. 400 for unparseable "
                          "input (with line and column), 413 beyond the size limit (default 5 MB), 415 for an "
                          "unknown content type.", openapi_extra=VALIDATE_DOC)

@@ -19,6 +19,7 @@ from rdflib.namespace import XSD
 from .config import DEFAULT_BASE
 from .errors import RdfInputError
 from .input_guards import MAX_TERM_BYTES, check_json_depth, check_rdf_xml, position
+from .jsonld_contexts import ENV_VAR as REMOTE_CONTEXTS_VAR, inline_remote_contexts, remote_contexts_allowed
 
 FORMATS_BY_SUFFIX = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -83,6 +84,9 @@ def parse_quads(data: bytes, fmt: ox.RdfFormat, source: str,
     text = _utf8_text(data, source)
     if fmt == ox.RdfFormat.JSON_LD:
         check_json_depth(text, source)
+        if remote_contexts_allowed():
+            text = inline_remote_contexts(text, source, base_iri)
+            data = text.encode("utf-8")
     elif fmt == ox.RdfFormat.RDF_XML:
         check_rdf_xml(data, source)
     try:
@@ -157,8 +161,8 @@ def explain_parse_error(message: str, text: str) -> str:
             hint = _prefix_hint(_PREFIX_NAME.search(reason).group(1))
         elif hint == "context":
             reason = "the JSON-LD @context refers to a document elsewhere" + _context_url(text)
-            hint = ("beleidsgraaf never fetches remote or file contexts; put the context in the document "
-                    "itself (\"@context\": {...})")
+            hint = ("beleidsgraaf does not fetch remote or file contexts (an operator can allow http(s) ones with "
+                    f"{REMOTE_CONTEXTS_VAR}=1); put the context in the document itself (\"@context\": {{...}})")
         return f"{reason}; {hint}"
     return reason
 

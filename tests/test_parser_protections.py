@@ -1,10 +1,13 @@
 """The RDF parsers hold against hostile input, on the command line and at /validate:
 entity expansion (billion laughs), XML external entities (file:// and http://, never read
 or fetched), deeply nested JSON-LD, remote JSON-LD contexts and huge literals. Each is
-refused with a clear message, never a crash, a traceback or a request to another host."""
+refused with a clear message, never a crash, a traceback or a request to another host
+(remote contexts are fetched only when an operator sets BELEIDSGRAAF_ALLOW_REMOTE_CONTEXTS=1)."""
 
 from __future__ import annotations
 
+import http.server
+import json
 import os
 import socket
 import subprocess
@@ -12,10 +15,12 @@ import sys
 import threading
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from beleidsgraaf.cli import main
 from beleidsgraaf.input_guards import MAX_JSON_DEPTH
+from beleidsgraaf.rdfio import read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).parent / "malformed"
@@ -213,11 +218,60 @@ def test_remote_context_is_refused_without_a_request(capsys, client, tmp_path, l
     path = tmp_path / "remote.jsonld"
     path.write_text(data, encoding="utf-8")
     code, _, err = cli(capsys, "validate", str(path))
-    assert code == 2 and "never fetches remote or file contexts" in err
+    assert code == 2 and "does not fetch remote or file contexts" in err
     response = client.post("/validate", content=data.encode(),
                            headers={"Content-Type": "application/ld+json", "Accept": "application/json"})
-    assert response.status_code == 400 and "never fetches" in response.json()["message"]
+    assert response.status_code == 400 and "does not fetch" in response.json()["message"]
     assert hits == []
+
+
+@pytest.fixture()
+def context_server():
+    """A loopback HTTP server with two JSON-LD contexts (one imports the other); records requests."""
+    contexts = {"/naam.jsonld": {"@context": {"naam": "http://www.w3.org/2004/02/skos/core#prefLabel"}},
+                "/ketting.jsonld": {"@context": {"@import": "naam.jsonld", "@language": "nl"}}}
+    requested: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requested.append(self.path)
+            body = json.dumps(contexts.get(self.path, {})).encode()
+            self.send_response(200 if self.path in contexts else 404)
+            self.send_header("Content-Type", "application/ld+json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", requested
+    server.shutdown()
+    thread.join(timeout=2)
+
+
+def test_an_operator_can_allow_remote_contexts(capsys, client, tmp_path, monkeypatch, context_server):
+    url, requested = context_server
+    monkeypatch.setenv("BELEIDSGRAAF_ALLOW_REMOTE_CONTEXTS", "1")
+    data = ('{"@context": "%s/ketting.jsonld", "@id": "https://w3id.org/beleidsgraaf/id/test/a", "naam": "x"}' % url)
+    path = tmp_path / "remote.jsonld"
+    path.write_text(data, encoding="utf-8")
+    quads = read_file(path)
+    assert [(q.predicate.value, q.object) for q in quads] == [
+        ("http://www.w3.org/2004/02/skos/core#prefLabel", ox.Literal("x", language="nl"))]
+    assert requested == ["/ketting.jsonld", "/naam.jsonld"]
+    code, _, err = cli(capsys, "validate", str(path))
+    assert code == 0, err
+    response = client.post("/validate", content=data.encode(),
+                           headers={"Content-Type": "application/ld+json", "Accept": "application/json"})
+    assert response.status_code == 200, response.text
+    # Still only http(s), and a context that is not there is a clear error.
+    for context, message in (("file:///etc/hostname", "not an http(s) URL"), (f"{url}/weg.jsonld", "cannot fetch")):
+        path.write_text('{"@context": "%s", "@id": "https://w3id.org/beleidsgraaf/id/test/a"}' % context)
+        code, _, err = cli(capsys, "validate", str(path))
+        assert code == 2 and message in err, err
 
 
 # -- huge literals -------------------------------------------------------------------------

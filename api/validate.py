@@ -92,7 +92,8 @@ def _check_declared_size(request: Request, c: AppContext) -> None:
 
 def _too_large(c: AppContext) -> PayloadTooLarge:
     return PayloadTooLarge(f"de invoer is groter dan {c.max_upload_bytes / 1024 / 1024:g} MB; "
-                           "splits het bestand of valideer op de opdrachtregel (beleidsgraaf validate)")
+                           "splits het bestand of valideer op de opdrachtregel (beleidsgraaf validate); een "
+                           "beheerder kan de grens verhogen met BELEIDSGRAAF_MAX_UPLOAD_BYTES")
 
 
 async def _read_limited(request: Request, c: AppContext) -> bytes:

@@ -79,8 +79,7 @@ def test_validate_body_limit_names_the_upload_variable(small_limits):
     big = b"# " + b"x" * (3000 + FORM_OVERHEAD_BYTES) + b"\n"
     r = client.post("/validate", content=chunks(big, 4096), headers={"Content-Type": "text/turtle"})
     assert r.status_code == 413
-    message = r.json()["message"]
-    assert "BELEIDSGRAAF_MAX_UPLOAD_BYTES" in message or "MB" in message
+    assert "BELEIDSGRAAF_MAX_UPLOAD_BYTES" in r.json()["message"]
 
 
 def test_413_page_for_browsers(small_limits):

@@ -15,7 +15,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance]
 # A handful of generated requests per operation keeps the run to seconds; the 21 canned-query
 # operations share one implementation, and tests/test_canned_query_parameters.py goes deeper.
-EXAMPLES_PER_OPERATION = 6
+EXAMPLES_PER_OPERATION = 5
 
 
 @pytest.fixture(scope="session")

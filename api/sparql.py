@@ -11,7 +11,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from beleidsgraaf.sparql_guard import check_query
-from beleidsgraaf.sparql_syntax import explained_syntax_errors
+from beleidsgraaf.sparql_syntax import decode_query, explained_syntax_errors
 
 from .answers import choose_media, serialized, table
 from .context import ctx
@@ -69,7 +69,7 @@ async def sparql_post(request: Request):
     if content_type == "application/sparql-update":
         raise Forbidden(UPDATE_REASON)
     if content_type == "application/sparql-query":
-        text = (await request.body()).decode("utf-8", errors="replace")
+        text = decode_query(await request.body())
         # Queries run in the thread pool, as for GET, so the event loop stays free.
         return await run_in_threadpool(_execute, request, text, url_params.getlist("default-graph-uri"),
                                        url_params.getlist("named-graph-uri"))

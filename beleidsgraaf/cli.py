@@ -185,12 +185,17 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
 
 def _read_query_argument(arg: str) -> str:
     if arg.startswith("@"):
+        from .errors import QueryError
+        from .sparql_syntax import decode_query
+
         path = Path(arg[1:])
         try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"{path}: cannot read query file: {exc}") from None
-    return arg
+            return decode_query(path.read_bytes())
+        except OSError as exc:
+            raise UserError(f"{path}: cannot read query file: {exc.strerror}") from None
+        except QueryError as exc:
+            raise QueryError(f"{path}: {exc}") from None
+    return arg.removeprefix("\ufeff")
 
 
 def _print_result(result, fmt: str) -> None:

@@ -43,6 +43,16 @@ def position(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+def not_utf8(data: bytes, exc: UnicodeDecodeError) -> tuple[int, int, str]:
+    """(line, column, description) of the first byte that is not UTF-8, guessing what it meant."""
+    line = data.count(b"\n", 0, exc.start) + 1
+    column = len(data[data.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace")) + 1
+    byte = data[exc.start]
+    guess = bytes([byte]).decode("cp1252", errors="replace")
+    return line, column, (f"not UTF-8 text: byte 0x{byte:02x} (in Latin-1/Windows-1252 that is '{guess}'); "
+                          "save it as UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8)")
+
+
 # -- JSON-LD ---------------------------------------------------------------------------------
 
 

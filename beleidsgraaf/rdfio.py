@@ -18,7 +18,7 @@ from rdflib.namespace import XSD
 
 from .config import DEFAULT_BASE
 from .errors import RdfInputError
-from .input_guards import MAX_TERM_BYTES, check_json_depth, check_rdf_xml, position
+from .input_guards import MAX_TERM_BYTES, check_json_depth, check_rdf_xml, not_utf8, position
 from .jsonld_contexts import ENV_VAR as REMOTE_CONTEXTS_VAR, inline_remote_contexts, remote_contexts_allowed
 
 FORMATS_BY_SUFFIX = {
@@ -117,13 +117,8 @@ def _utf8_text(data: bytes, source: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = len(data[data.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace")) + 1
-        byte = data[exc.start]
-        guess = bytes([byte]).decode("cp1252", errors="replace")
-        raise RdfInputError(source, f"not UTF-8 text: byte 0x{byte:02x} (in Latin-1/Windows-1252 that is "
-                            f"'{guess}'); save the file as UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8)",
-                            line=line, column=column) from None
+        line, column, message = not_utf8(data, exc)
+        raise RdfInputError(source, message, line=line, column=column) from None
     nul = text.find("\x00")
     if nul >= 0:
         line, column = position(text, nul)

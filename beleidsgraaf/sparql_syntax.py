@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from .errors import QueryError
+from .input_guards import not_utf8
 
 ERROR_AT = re.compile(r"error at (\d+):(\d+): expected (.*)", re.DOTALL)
 _EXPECTED_ITEM = re.compile(r'"(?:[^"\\]|\\.)*"|\[(?:\'[^\']*\'|[^\]\'])*\]|[^,]+')
@@ -21,6 +22,15 @@ _STRINGS_AND_COMMENTS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.
 _PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 _PREFIX_USE = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w.-]*)?:(?=[\w%\\]|\s|$)")
 MAX_EXPECTED = 8
+
+
+def decode_query(data: bytes) -> str:
+    """Query text from bytes: UTF-8, with or without a byte-order mark."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column, problem = not_utf8(data, exc)
+        raise QueryError(f"the query is {problem} (line {line}, column {column})") from None
 
 
 @contextmanager

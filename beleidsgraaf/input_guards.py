@@ -12,9 +12,10 @@ What Oxigraph's parsers (pyoxigraph 0.5) do on their own, measured:
   RDF/XML has no such limit.
 
 So: RDF/XML is first read by expat (which resolves nothing outside the document), to
-refuse external and parameter entities, bound what entity references may expand to, hold
-RDF/XML literals to the same 16 MB, and report ill-formed XML with line and column;
-JSON-LD is scanned for its nesting depth.
+refuse external and parameter entities, bound what entity references may expand to (by the
+declared entities' sizes, by counting the text they produce, and by expat's own
+amplification limit for attribute values), hold RDF/XML literals to the same 16 MB, and
+report ill-formed XML with line and column; JSON-LD is scanned for its nesting depth.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ MAX_JSON_DEPTH = 100
 # Text that entity references may add to an RDF/XML document: as much as the document
 # itself holds, and at least this much (Protégé-style &owl; abbreviations stay well within).
 MIN_ENTITY_BUDGET = 1 * MB
+MAX_ENTITY_NESTING = 32
 
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 _ENTITY_REF = re.compile(r"&([A-Za-z_:][\w.:-]*);")
@@ -90,6 +92,7 @@ class _XmlChecker:
         self.parser.buffer_text = True
         self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
         self.parser.EntityDeclHandler = self.entity_declared
+        self.parser.EndDoctypeDeclHandler = self.doctype_ended
         self.parser.StartElementHandler = self.element_started
         self.parser.EndElementHandler = self.element_ended
         self.parser.CharacterDataHandler = self.text
@@ -116,6 +119,15 @@ class _XmlChecker:
             self.fail(f"external entity '{name}' ({system_id or public_id}) is refused: beleidsgraaf never "
                       "reads files or fetches URLs named in the input; write the text into the document itself")
         self.entities[name] = value
+        self.check_expansion(name)
+
+    def doctype_ended(self):
+        # An entity may name entities declared after it: size them all again now all are known.
+        self.expanded_sizes.clear()
+        for name in self.entities:
+            self.check_expansion(name)
+
+    def check_expansion(self, name: str) -> None:
         size = self.expanded_size(name)
         if size > self.entity_budget:
             self.fail(f"entity '&{name};' would expand to {size:,} characters (more than {self.entity_budget:,}): "
@@ -128,6 +140,8 @@ class _XmlChecker:
             return self.expanded_sizes[name]
         if name in seen:
             self.fail(f"entity '&{name};' refers to itself")
+        if len(seen) > MAX_ENTITY_NESTING:
+            self.fail(f"entities refer to entities more than {MAX_ENTITY_NESTING} levels deep; write the text out")
         value = self.entities.get(name)
         if value is None:
             return len(name) + 2
@@ -181,5 +195,8 @@ def _xml_error_message(exc: expat.ExpatError) -> str:
         expat.errors.codes[expat.errors.XML_ERROR_UNBOUND_PREFIX]:
             "a namespace prefix without an xmlns: declaration",
     }
+    if hasattr(expat.errors, "XML_ERROR_AMPLIFICATION_LIMIT_BREACH"):  # expat 2.4 and later
+        hints[expat.errors.codes[expat.errors.XML_ERROR_AMPLIFICATION_LIMIT_BREACH]] = (
+            "entity references expand far beyond the document: an entity-expansion attack?")
     hint = hints.get(exc.code)
     return f"XML is not well-formed: {reason}" + (f" ({hint})" if hint else "")

@@ -97,10 +97,13 @@ def parse_quads(data: bytes, fmt: ox.RdfFormat, source: str,
         if line is None:
             line, column = _locate_quoted(text, message)
         raise RdfInputError(source, explain_parse_error(message, text), line=line, column=column) from None
-    except MemoryError:
-        # Oxigraph's parsers hold one token (a literal or an IRI) in a buffer of at most 16 MB.
-        raise RdfInputError(source, f"a literal or IRI is longer than {MAX_TERM_BYTES // (1024 * 1024)} MB, the "
-                            "limit for one term; keep large text outside the graph and link to it") from None
+    except MemoryError as exc:
+        if "buffer maximal size" in str(exc):
+            # Oxigraph's parsers hold one token (a literal or an IRI) in a buffer of at most 16 MB.
+            raise RdfInputError(source, f"a literal or IRI is longer than {MAX_TERM_BYTES // (1024 * 1024)} MB, "
+                                "the limit for one term; keep large text outside the graph and link to it") from None
+        raise RdfInputError(source, "the input is too large to parse in the memory available; "
+                            "split it into smaller files") from None
     except (ValueError, OSError) as exc:
         raise RdfInputError(source, str(exc)) from None
 

@@ -100,6 +100,20 @@ def test_billion_laughs_is_refused_by_the_api(client):
     assert "billion laughs" in response.json()["message"] and response.json()["line"] is not None
 
 
+@pytest.mark.parametrize("use", ["<skos:prefLabel>&l9;</skos:prefLabel>",
+                                 '<skos:exactMatch rdf:resource="https://example.org/&l9;"/>'],
+                         ids=["in-text", "in-attribute"])
+def test_entities_declared_in_reverse_order_are_sized_too(capsys, tmp_path, use):
+    """Entities may name entities declared after them; the bomb is still seen before expansion."""
+    ents = "".join(f'<!ENTITY l{i} "' + f"&l{i - 1};" * 10 + '">' for i in range(9, 0, -1)) + '<!ENTITY l0 "lol">'
+    data = rdf_xml(f"<!DOCTYPE rdf:RDF [{ents}]>", "x").replace('<skos:prefLabel xml:lang="nl">x</skos:prefLabel>',
+                                                             use)
+    path = tmp_path / "reverse.rdf"
+    path.write_text(data, encoding="utf-8")
+    code, _, err = cli(capsys, "validate", str(path))
+    assert code == 2 and "billion laughs" in err, err
+
+
 def test_many_references_to_one_big_entity_are_refused(capsys, client):
     path = CORPUS / "quadratic-blowup.rdf"
     code, _, err = cli(capsys, "validate", str(path))

@@ -46,21 +46,29 @@ def explained_syntax_errors(text: str) -> Iterator[None]:
 
 
 def explain(text: str, engine_message: str) -> str | None:
+    """A message for the engine's syntax error, or None when it is not one."""
     match = ERROR_AT.search(engine_message)
     if not match:
         return None
     line, column = int(match.group(1)), int(match.group(2))
+    return _prefix_problem(text) or _form_problem(text) or _positioned(text, line, column, match.group(3))
+
+
+def _prefix_problem(text: str) -> str | None:
+    if _open_string(text):
+        return None  # the rest of the text cannot be told apart from the string
     undeclared = undeclared_prefixes(text)
-    if undeclared:
-        return _prefix_message(text, undeclared[0])
-    form = _form_problem(text)
-    if form:
-        return form
-    keywords, notes = _expected(match.group(3))
+    return _prefix_message(text, undeclared[0]) if undeclared else None
+
+
+def _positioned(text: str, line: int, column: int, expected: str) -> str:
+    keywords, notes = _expected(expected)
     if notes:
-        iri_hint = "; an IRI in <...> cannot hold spaces or any of < > \" { } | ^ ` \\" if "IRI" in " ".join(notes) else ""
-        return f"malformed SPARQL query at line {line}, column {column}{_near(text, line, column)}: " \
-               f"{'; '.join(notes)}{iri_hint}"
+        iri_hint = ('; an IRI in <...> cannot hold spaces or any of < > " { } | ^ ` \\'
+                    if "IRI" in " ".join(notes) else "")
+        return (f"malformed SPARQL query at line {line}, column {column}{_near(text, line, column)}: "
+                f"{'; '.join(notes)}{iri_hint}")
+    engine_position = (line, column)
     if _at_end(text, line, column):
         if _incomplete(text):
             return (f"malformed SPARQL query at line {line}, column {column} (at the end of the query): the query "
@@ -68,11 +76,12 @@ def explain(text: str, engine_message: str) -> str | None:
         # Oxigraph reports the furthest point it reached; rdflib's parser names the token it balked at.
         line, column = _rdflib_position(text) or (line, column)
     where = f"malformed SPARQL query at line {line}, column {column}{_near(text, line, column)}"
-    what = ("expected " + ", ".join(keywords[:MAX_EXPECTED]) + (", …" if len(keywords) > MAX_EXPECTED else "")
-            if keywords and (line, column) == (int(match.group(1)), int(match.group(2))) else "")
+    what = ""
+    if keywords and (line, column) == engine_position:
+        what = "expected " + ", ".join(keywords[:MAX_EXPECTED]) + (", …" if len(keywords) > MAX_EXPECTED else "")
     hint = "check the SPARQL syntax at that point (https://www.w3.org/TR/sparql11-query/)"
-    if "'\"'" in keywords and _incomplete(text):
-        hint = "a string is not closed: a \"...\" string ends on the line it starts (use \"\"\"...\"\"\" for more lines)"
+    if "'\"'" in keywords and _open_string(text):
+        hint = 'a string is not closed: a "..." string ends on the line it starts (use """...""" for more lines)'
     return f"{where}: {what + '; ' if what else ''}{hint}"
 
 
@@ -80,11 +89,15 @@ def _without_comments_and_strings(text: str) -> str:
     return _STRINGS_AND_COMMENTS.sub(lambda m: " " * len(m.group()), text)
 
 
+def _open_string(text: str) -> bool:
+    code = _without_comments_and_strings(text)
+    return '"' in code or "'" in code
+
+
 def _incomplete(text: str) -> bool:
     """Whether brackets or a string are left open (a query cut off or missing a brace)."""
     code = _without_comments_and_strings(text)
-    return (code.count("{") > code.count("}") or code.count("(") > code.count(")")
-            or '"' in code or "'" in code)
+    return code.count("{") > code.count("}") or code.count("(") > code.count(")") or _open_string(text)
 
 
 def _rdflib_position(text: str) -> tuple[int, int] | None:

@@ -143,10 +143,12 @@ def _cmd_query(args) -> int:
 def _cmd_sparql(args) -> int:
     from .pipeline import open_default_store
     from .sparql_guard import check_query
+    from .sparql_syntax import explained_syntax_errors
 
     text = _read_query_argument(args.query)
     check_query(text)
-    result = open_default_store(_err).query(text)
+    with explained_syntax_errors(text):
+        result = open_default_store(_err).query(text)
     _print_result(result, args.format)
     return EXIT_OK
 
@@ -183,12 +185,17 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
 
 def _read_query_argument(arg: str) -> str:
     if arg.startswith("@"):
+        from .errors import QueryError
+        from .sparql_syntax import decode_query
+
         path = Path(arg[1:])
         try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"{path}: cannot read query file: {exc}") from None
-    return arg
+            return decode_query(path.read_bytes())
+        except OSError as exc:
+            raise UserError(f"{path}: cannot read query file: {exc.strerror}") from None
+        except QueryError as exc:
+            raise QueryError(f"{path}: {exc}") from None
+    return arg.removeprefix("\ufeff")
 
 
 def _print_result(result, fmt: str) -> None:

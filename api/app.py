@@ -9,14 +9,14 @@ from fastapi.staticfiles import StaticFiles
 from beleidsgraaf import __version__
 from beleidsgraaf.config import Settings, settings as default_settings
 from beleidsgraaf.queries import Registry
-from beleidsgraaf.store import Store
+from beleidsgraaf.backends import QueryStore
 
 from . import browse, canned, dumps, model, sparql, validate
 from .context import HERE, AppContext, make_templates, max_upload_from_env
 from .errors import install_handlers
 
 
-def create_app(store: Store, settings: Settings | None = None, *, max_upload_bytes: int | None = None) -> FastAPI:
+def create_app(store: QueryStore, settings: Settings | None = None, *, max_upload_bytes: int | None = None) -> FastAPI:
     cfg = settings or default_settings()
     holder: dict = {}
     ctx = AppContext(

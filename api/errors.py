@@ -10,7 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from beleidsgraaf.errors import ParameterError, QueryError, RdfInputError, UnknownQueryError, UserError
+from beleidsgraaf.errors import (ParameterError, QueryError, RdfInputError, StoreUnavailable, UnknownQueryError,
+                                 UserError)
 from beleidsgraaf.sparql_guard import NetworkAccessRefused, UpdateRefused
 
 log = logging.getLogger("beleidsgraaf.api")
@@ -49,6 +50,8 @@ class Forbidden(ApiError):
 
 def status_for(exc: UserError) -> tuple[int, str]:
     """The HTTP status and Dutch page title for an error from the core package."""
+    if isinstance(exc, StoreUnavailable):
+        return 503, "Opslag niet bereikbaar"
     if isinstance(exc, (UpdateRefused, NetworkAccessRefused)):
         return 403, "Niet toegestaan"
     if isinstance(exc, ParameterError):

@@ -35,3 +35,8 @@ class ParameterError(UserError):
     def __init__(self, parameter: str, message: str):
         self.parameter = parameter
         super().__init__(f"parameter '{parameter}': {message}")
+
+
+class StoreUnavailable(UserError):
+    """A store that cannot be opened or reached (a wrong path or URL, an endpoint that is
+    down or refuses our credentials): the message names it and says what to check."""

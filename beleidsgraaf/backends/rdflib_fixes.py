@@ -20,6 +20,8 @@ from rdflib.plugins.sparql.parserutils import value
 from rdflib.plugins.sparql.sparql import NotBoundError, SPARQLError
 
 _applied = False
+ORIGINAL_USE_ROW = aggregates.Accumulator.use_row
+ORIGINAL_ORDER_BY = evaluate.evalOrderBy
 
 
 def apply() -> None:

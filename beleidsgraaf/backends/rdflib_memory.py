@@ -10,6 +10,7 @@ values are already checked Oxigraph terms, converted term by term, never text).
 from __future__ import annotations
 
 import threading
+import warnings
 from typing import Iterable, Mapping
 
 import pyoxigraph as ox
@@ -48,7 +49,7 @@ class RdflibStore:
         for q in quads:
             name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None
             if name not in graphs:
-                graphs[name] = self._dataset.graph(URIRef(name)) if name else self._dataset.default_context
+                graphs[name] = self._dataset.graph(URIRef(name)) if name else self._dataset.default_graph
             graphs[name].add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
         self._views.clear()
 
@@ -59,7 +60,7 @@ class RdflibStore:
 
     def named_graphs(self) -> list[str]:
         return sorted(str(g.identifier) for g in self._dataset.graphs()
-                      if isinstance(g.identifier, URIRef) and g.identifier != self._dataset.default_context.identifier
+                      if isinstance(g.identifier, URIRef) and g.identifier != self._dataset.default_graph.identifier
                       and len(g))
 
     def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
@@ -76,7 +77,9 @@ class RdflibStore:
         bindings = {k: to_rdflib(v) for k, v in (substitutions or {}).items() if v is not None}
         dataset = self._view(default_graph_uris, named_graph_uris)
         try:
-            with self._lock:
+            with self._lock, warnings.catch_warnings():
+                # rdflib's engine calls its own deprecated Dataset API; nothing for us to act on.
+                warnings.simplefilter("ignore", DeprecationWarning)
                 result = dataset.query(sparql, initBindings=bindings)
                 if shape.form == GRAPH:
                     return Triples(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
@@ -104,7 +107,7 @@ class RdflibStore:
             view = Dataset(default_union=False)
             for name in default_graph_uris or self.named_graphs():
                 for triple in self._graph(ox.NamedNode(name).value):
-                    view.default_context.add(triple)
+                    view.default_graph.add(triple)
             for name in named_graph_uris or self.named_graphs():
                 named = view.graph(URIRef(ox.NamedNode(name).value))
                 for triple in self._graph(name):

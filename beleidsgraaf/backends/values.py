@@ -98,7 +98,8 @@ def bind_values(sparql: str, substitutions: Mapping[str, object] | None) -> str:
     inserts: list[tuple[int, str]] = []
     _plan(tokens, where, dict(substitutions), inserts)
     for position, text in sorted(inserts, reverse=True):
-        sparql = sparql[:position] + text + sparql[position:]
+        separator = "" if sparql[position:position + 1].isspace() else " "
+        sparql = sparql[:position] + text + separator + sparql[position:]
     return sparql
 
 
@@ -132,7 +133,7 @@ def _plan(tokens: list[Token], open_index: int, substitutions: dict, inserts: li
         inserts.append((tokens[open_index].end, f" {block} {{"))
         inserts.append((tokens[close_index].start, "} "))
     else:
-        inserts.append((tokens[open_index].end, f" {block} "))
+        inserts.append((tokens[open_index].end, f" {block}"))
     for select_index in _sub_selects(tokens, open_index, close_index):
         projected, group = _projection(tokens, select_index)
         inner = {n: v for n, v in substitutions.items() if projected is None or n in projected}

@@ -72,17 +72,28 @@ class Store:
         """Run a SPARQL query; parameters are substituted by the engine, never spliced."""
         options: dict = {"substitutions": {ox.Variable(k): v for k, v in (substitutions or {}).items()}}
         if default_graph_uris:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graph_uris]
+            options["default_graph"] = graph_names(default_graph_uris, "default-graph-uri")
         else:
             options["use_default_graph_as_union"] = True
         if named_graph_uris:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris]
+            options["named_graphs"] = graph_names(named_graph_uris, "named-graph-uri")
         try:
             return self._store.query(sparql, **options)
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL query: {exc.args[0] if exc.args else exc}") from None
         except (RuntimeError, ValueError) as exc:
             raise QueryError(f"cannot evaluate SPARQL query: {exc}") from None
+
+
+def graph_names(uris: list[str], parameter: str) -> list[ox.NamedNode]:
+    """Graph IRIs a caller named (SPARQL Protocol), checked: a bad one is the caller's error."""
+    names = []
+    for uri in uris:
+        try:
+            names.append(ox.NamedNode(uri))
+        except ValueError as exc:
+            raise QueryError(f"{parameter} '{uri}' is not an absolute IRI: {exc}") from None
+    return names
 
 
 def read_shipped_quads(cfg: Settings) -> list[ox.Quad]:

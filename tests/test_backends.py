@@ -194,6 +194,14 @@ def test_protocol_dataset_is_honoured(backend, shipped_store):
         answer(shipped_store.query(named, named_graph_uris=[register]))
 
 
+def test_bad_graph_iri_is_the_callers_error(backend):
+    _, store = backend
+    with pytest.raises(QueryError, match="default-graph-uri 'not an iri' is not an absolute IRI"):
+        store.query("ASK { ?s ?p ?o }", default_graph_uris=["not an iri"])
+    with pytest.raises(QueryError, match="named-graph-uri 'x y' is not an absolute IRI"):
+        store.query("ASK { ?s ?p ?o }", named_graph_uris=["x y"])
+
+
 def test_malformed_query_gives_the_same_error_everywhere(backend, shipped_store):
     _, store = backend
     with pytest.raises(QueryError) as reference:

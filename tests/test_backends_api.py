@@ -29,6 +29,8 @@ REQUESTS = {
     "sparql construct": (200, "GET", "/sparql", {"Accept": "application/n-triples"}, {"query": CONSTRUCT}),
     "sparql update refused": (403, "GET", "/sparql", {}, {"update": "CLEAR ALL"}),
     "sparql malformed": (400, "GET", "/sparql", {"Accept": "application/json"}, {"query": "SELECT ?x WHERE {"}),
+    "sparql bad graph": (400, "GET", "/sparql", {"Accept": "application/json"},
+                         {"query": ASK, "default-graph-uri": "not an iri"}),
     "canned json": (200, "GET", "/queries/actions-for-goal", {"Accept": "application/sparql-results+json"},
                     {"goal": GOAL_1}),
     "canned html": (200, "GET", "/queries/actions-for-goal", {"Accept": "text/html"}, {"goal": GOAL_1}),

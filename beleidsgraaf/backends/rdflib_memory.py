@@ -21,8 +21,12 @@ from ..config import Settings, settings
 from ..errors import QueryError
 from ..rdfio import to_oxigraph, to_rdflib
 from ..results import Triples
+from ..store import graph_names
 from . import rdflib_fixes
 from .syntax import GRAPH, check_query, solutions_from_json
+
+
+MAX_VIEWS = 8
 
 
 class RdflibStore:
@@ -102,15 +106,19 @@ class RdflibStore:
         are only those asked for. Copies are small here and kept for reuse."""
         if not default_graph_uris and not named_graph_uris:
             return self._dataset
-        key = (tuple(default_graph_uris or ()), tuple(named_graph_uris or ()))
+        defaults = [g.value for g in graph_names(default_graph_uris or self.named_graphs(), "default-graph-uri")]
+        named = [g.value for g in graph_names(named_graph_uris or self.named_graphs(), "named-graph-uri")]
+        key = (tuple(defaults), tuple(named))
         if key not in self._views:
             view = Dataset(default_union=False)
-            for name in default_graph_uris or self.named_graphs():
-                for triple in self._graph(ox.NamedNode(name).value):
-                    view.default_graph.add(triple)
-            for name in named_graph_uris or self.named_graphs():
-                named = view.graph(URIRef(ox.NamedNode(name).value))
+            for name in defaults:
                 for triple in self._graph(name):
-                    named.add(triple)
+                    view.default_graph.add(triple)
+            for name in named:
+                graph = view.graph(URIRef(name))
+                for triple in self._graph(name):
+                    graph.add(triple)
+            if len(self._views) >= MAX_VIEWS:  # callers choose the graph lists: bound the copies
+                self._views.pop(next(iter(self._views)))
             self._views[key] = view
         return self._views[key]

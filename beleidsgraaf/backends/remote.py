@@ -27,6 +27,7 @@ from ..config import Settings, settings
 from ..errors import QueryError, StoreUnavailable
 from ..queries import Registry
 from ..results import Triples
+from ..store import graph_names
 from .endpoint import JSON_RESULTS, N_TRIPLES, Endpoint
 from .syntax import GRAPH, QueryShape, check_query, solutions_from_json
 from .values import bind_values, has_dataset_clause
@@ -97,8 +98,8 @@ class RemoteStore:
         text = bind_values(sparql, substitutions)
         if default_graph_uris or named_graph_uris or not has_dataset_clause(sparql):
             ours = self.named_graphs()
-            default_graphs = [ox.NamedNode(g).value for g in default_graph_uris or ours]
-            named_graphs = [ox.NamedNode(g).value for g in named_graph_uris or ours]
+            default_graphs = [g.value for g in graph_names(default_graph_uris or ours, "default-graph-uri")]
+            named_graphs = [g.value for g in graph_names(named_graph_uris or ours, "named-graph-uri")]
         else:
             default_graphs, named_graphs = [], []  # the query's own FROM / FROM NAMED apply
         if shape.form == GRAPH:

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from .config import Settings, settings
 from .dataset import data_files, ontology_files, read_graph_file
+from .backends.values import has_dataset_clause
 from .errors import QueryError
 
 
@@ -73,7 +74,9 @@ class Store:
         options: dict = {"substitutions": {ox.Variable(k): v for k, v in (substitutions or {}).items()}}
         if default_graph_uris:
             options["default_graph"] = graph_names(default_graph_uris, "default-graph-uri")
-        else:
+        elif not has_dataset_clause(sparql):
+            # The union default graph; a query's own FROM / FROM NAMED otherwise apply
+            # (Oxigraph would let this option override them).
             options["use_default_graph_as_union"] = True
         if named_graph_uris:
             options["named_graphs"] = graph_names(named_graph_uris, "named-graph-uri")

@@ -194,6 +194,15 @@ def test_protocol_dataset_is_honoured(backend, shipped_store):
         answer(shipped_store.query(named, named_graph_uris=[register]))
 
 
+def test_the_querys_own_from_applies_and_is_never_fetched(backend):
+    _, store = backend
+    count = "SELECT (COUNT(*) AS ?n) FROM <{}> WHERE {{ ?s ?p ?o }}"
+    register = [r["n"].value for r in store.query(count.format(CFG.graph_ns + "register"))]
+    assert register == [str(sum(1 for _ in store.quads(CFG.graph_ns + "register")))]
+    # Not held here: an empty graph, not a download (nothing listens on the discard port).
+    assert [r["n"].value for r in store.query(count.format("http://127.0.0.1:9/elsewhere"))] == ["0"]
+
+
 def test_bad_graph_iri_is_the_callers_error(backend):
     _, store = backend
     with pytest.raises(QueryError, match="default-graph-uri 'not an iri' is not an absolute IRI"):

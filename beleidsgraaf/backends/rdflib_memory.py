@@ -14,6 +14,7 @@ import warnings
 from typing import Iterable, Mapping
 
 import pyoxigraph as ox
+import rdflib.plugins.sparql
 from pyparsing import ParseException
 from rdflib import Dataset, Graph, URIRef
 
@@ -32,6 +33,8 @@ MAX_VIEWS = 8
 class RdflibStore:
     def __init__(self, dataset: Dataset):
         rdflib_fixes.apply()
+        # rdflib would fetch a FROM graph it does not hold from the web: never from here.
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         self._dataset = dataset
         self._views: dict[tuple, Dataset] = {}
         # rdflib's Memory store is not safe for concurrent readers and writers; the API

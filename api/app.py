@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from beleidsgraaf import __version__
 from beleidsgraaf.config import Settings, settings as default_settings
 from beleidsgraaf.queries import Registry
-from beleidsgraaf.store import Store
+from beleidsgraaf.backends import QueryStore
 
 from . import browse, canned, dumps, model, sparql, validate
 from .bodylimit import BodyLimitMiddleware, route_limits
@@ -18,7 +18,7 @@ from .errors import install_handlers
 from .responses import COMMON_ERRORS
 
 
-def create_app(store: Store, settings: Settings | None = None, *, max_upload_bytes: int | None = None) -> FastAPI:
+def create_app(store: QueryStore, settings: Settings | None = None, *, max_upload_bytes: int | None = None) -> FastAPI:
     cfg = settings or default_settings()
     holder: dict = {}
     ctx = AppContext(

@@ -18,6 +18,7 @@ from beleidsgraaf.dataset import PREFIXES, read_graph_file, shape_files
 from beleidsgraaf.queries import Registry
 from beleidsgraaf.rdfio import to_graph
 from beleidsgraaf.results import compact
+from beleidsgraaf.backends import QueryStore
 from beleidsgraaf.store import Store
 
 from .capacity import Slots
@@ -33,7 +34,7 @@ def max_upload_from_env() -> int:
 
 @dataclass
 class AppContext:
-    store: Store
+    store: QueryStore
     settings: Settings
     canned: Registry
     internal: Registry
@@ -44,11 +45,11 @@ class AppContext:
 
     # -- queries -----------------------------------------------------------------------
 
-    def run(self, name: str, *, store: Store | None = None, **params) -> list[dict[str, Any]]:
+    def run(self, name: str, *, store: QueryStore | None = None, **params) -> list[dict[str, Any]]:
         """Run an internal query (queries/internal/NAME.rq) and return rows of Oxigraph terms."""
         return self.run_query(self.internal.get(name), store=store, **params)
 
-    def run_query(self, query, *, store: Store | None = None, **params) -> list[dict[str, Any]]:
+    def run_query(self, query, *, store: QueryStore | None = None, **params) -> list[dict[str, Any]]:
         result = (store or self.store).query(query.sparql, substitutions=query.bind(params))
         try:
             variables = [v.value for v in result.variables]

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from beleidsgraaf.errors import (ParameterError, QueryError, QueryTimeout, RdfInputError, ResultTooLarge,
-                                 ServiceBusy, UnknownQueryError, UserError)
+                                 ServiceBusy, StoreUnavailable, UnknownQueryError, UserError)
 from beleidsgraaf.sparql_guard import NetworkAccessRefused, UpdateRefused
 
 log = logging.getLogger("beleidsgraaf.api")
@@ -48,24 +48,25 @@ class Forbidden(ApiError):
     status, title = 403, "Niet toegestaan"
 
 
+# The HTTP status and Dutch page title for each error of the core package; the first
+# matching class wins, so subclasses come before their bases.
+STATUSES: list[tuple[tuple[type, ...], int, str]] = [
+    ((StoreUnavailable,), 503, "Opslag niet bereikbaar"),
+    ((UpdateRefused, NetworkAccessRefused), 403, "Niet toegestaan"),
+    ((QueryTimeout,), 504, "Vraag duurde te lang"),
+    ((ServiceBusy,), 503, "Even te druk"),
+    ((ResultTooLarge,), 422, "Antwoord te groot"),
+    ((ParameterError,), 422, "Ongeldige parameter"),
+    ((UnknownQueryError,), 404, "Onbekende vraag"),
+    ((RdfInputError,), 400, "RDF niet leesbaar"),
+    ((QueryError,), 400, "Ongeldige SPARQL-query"),
+]
+
+
 def status_for(exc: UserError) -> tuple[int, str]:
-    """The HTTP status and Dutch page title for an error from the core package."""
-    if isinstance(exc, (UpdateRefused, NetworkAccessRefused)):
-        return 403, "Niet toegestaan"
-    if isinstance(exc, QueryTimeout):
-        return 504, "Vraag duurde te lang"
-    if isinstance(exc, ServiceBusy):
-        return 503, "Even te druk"
-    if isinstance(exc, ResultTooLarge):
-        return 422, "Antwoord te groot"
-    if isinstance(exc, ParameterError):
-        return 422, "Ongeldige parameter"
-    if isinstance(exc, UnknownQueryError):
-        return 404, "Onbekende vraag"
-    if isinstance(exc, RdfInputError):
-        return 400, "RDF niet leesbaar"
-    if isinstance(exc, QueryError):
-        return 400, "Ongeldige SPARQL-query"
+    for classes, status, title in STATUSES:
+        if isinstance(exc, classes):
+            return status, title
     return 400, "Ongeldig verzoek"
 
 

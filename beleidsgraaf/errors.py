@@ -62,3 +62,8 @@ class ServiceBusy(LimitExceeded):
     def __init__(self, retry_after: int, busy: str):
         self.retry_after = retry_after
         super().__init__(f"{busy} are busy; try again in {retry_after} s")
+
+
+class StoreUnavailable(UserError):
+    """A store that cannot be opened or reached (a wrong path or URL, an endpoint that is
+    down or refuses our credentials): the message names it and says what to check."""

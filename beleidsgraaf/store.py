@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from .config import Settings, settings
 from .dataset import data_files, ontology_files, read_graph_file
+from .backends.oxigraph_options import graph_names, query_options  # noqa: F401 (graph_names re-exported)
 from .errors import QueryError
 
 
@@ -70,13 +71,7 @@ class Store:
               default_graph_uris: list[str] | None = None,
               named_graph_uris: list[str] | None = None):
         """Run a SPARQL query; parameters are substituted by the engine, never spliced."""
-        options: dict = {"substitutions": {ox.Variable(k): v for k, v in (substitutions or {}).items()}}
-        if default_graph_uris:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graph_uris]
-        else:
-            options["use_default_graph_as_union"] = True
-        if named_graph_uris:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris]
+        options = query_options(sparql, substitutions, default_graph_uris, named_graph_uris)
         try:
             return self._store.query(sparql, **options)
         except SyntaxError as exc:

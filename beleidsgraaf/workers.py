@@ -29,6 +29,7 @@ from typing import Iterator, Mapping
 
 import pyoxigraph as ox
 
+from .backends.oxigraph_options import query_options
 from .errors import QueryError, QueryTimeout, ResultTooLarge, ServiceBusy
 
 ENV_TIMEOUT = "BELEIDSGRAAF_QUERY_TIMEOUT"
@@ -87,7 +88,7 @@ def _worker_main(conn, store_path: str) -> None:
 
 def _answer(store: ox.Store, sparql: str, options: dict, max_rows: int) -> tuple:
     try:
-        result = store.query(sparql, **_query_options(options))
+        result = store.query(sparql, **query_options(sparql, **options))
         if isinstance(result, ox.QueryBoolean):
             return ("boolean", bool(result))
         if isinstance(result, ox.QueryTriples):
@@ -115,17 +116,6 @@ def _capped(items: Iterator, max_rows: int, noun: str) -> list:
             raise _TooLarge(f"the answer holds more than {max_rows} {noun}")
         taken.append(item)
     return taken
-
-
-def _query_options(options: dict) -> dict:
-    resolved: dict = {"substitutions": {ox.Variable(k): v for k, v in options["substitutions"].items()}}
-    if options["default_graph"]:
-        resolved["default_graph"] = [ox.NamedNode(g) for g in options["default_graph"]]
-    else:
-        resolved["use_default_graph_as_union"] = True
-    if options["named_graphs"]:
-        resolved["named_graphs"] = [ox.NamedNode(g) for g in options["named_graphs"]]
-    return resolved
 
 
 def _json_results(variables: list[str], rows: list) -> bytes:
@@ -215,8 +205,9 @@ class QueryPool:
     def query(self, sparql: str, *, substitutions: Mapping[str, object] | None = None,
               default_graph_uris: list[str] | None = None, named_graph_uris: list[str] | None = None):
         options = {"substitutions": dict(substitutions or {}),
-                   "default_graph": list(default_graph_uris or []),
-                   "named_graphs": list(named_graph_uris or [])}
+                   "default_graph_uris": list(default_graph_uris or []),
+                   "named_graph_uris": list(named_graph_uris or [])}
+        query_options(sparql, **options)  # a bad graph IRI is the caller's error, said here
         worker = self._checkout()
         try:
             worker.conn.send((sparql, options, self.limits.max_rows))

@@ -82,3 +82,67 @@ def live_base_url(api_app):
 
     with running(api_app) as base_url:
         yield base_url
+
+
+# -- store backends --------------------------------------------------------------------------
+
+BACKENDS = ["oxigraph", "rdflib", "virtuoso"]
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A private Virtuoso on loopback holding the shipped data, loaded by `build --target`.
+    Skipped where Virtuoso is not installed, except in CI, where that is a failure."""
+    import os
+    import time
+
+    from beleidsgraaf.cli import main as cli_main
+    from virtuoso_server import start_virtuoso, virtuoso_binaries
+
+    if virtuoso_binaries() is None:
+        reason = ("Virtuoso Open Source is not installed (virtuoso-t, isql-vt): "
+                  "apt-get install virtuoso-opensource, as .ci/run does")
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(reason + " -- CI must run the Virtuoso tests")
+        pytest.skip(reason)
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    saved = {k: os.environ.get(k) for k in server.loader_environment()}
+    try:
+        os.environ.update(server.loader_environment())
+        started = time.perf_counter()
+        # Validation of the shipped data is tested elsewhere; here it would only cost time.
+        assert cli_main(["build", "--target", server.query_url, "--skip-validation"]) == 0
+        server.load_seconds = time.perf_counter() - started
+    except BaseException:
+        server.stop()
+        raise
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    print(f"\nVirtuoso started in {server.started_in:.1f} s, shipped data loaded in {server.load_seconds:.1f} s")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def rdflib_store():
+    from beleidsgraaf.backends import open_store
+
+    return open_store("rdflib")
+
+
+@pytest.fixture(scope="session")
+def virtuoso_store(virtuoso):
+    from beleidsgraaf.backends import open_store
+
+    return open_store(virtuoso.query_url)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request):
+    """(name, store) for each backend, holding the shipped data."""
+    fixture = {"oxigraph": "shipped_store", "rdflib": "rdflib_store", "virtuoso": "virtuoso_store"}[request.param]
+    return request.param, request.getfixturevalue(fixture)

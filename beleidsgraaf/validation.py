@@ -103,9 +103,15 @@ def validate_graph(data: Graph, *, context: Graph | None = None, shapes: Graph |
     shapes = shapes if shapes is not None else shapes_graph()
     report = shacl_engine.run(engine or shacl_engine.default_engine(), graphs, shapes, focus)
     own = [n for n in report.results() if report.value(n, SH.focusNode) in own_subjects]
-    results = [_result(report, node, graphs[::-1], shapes) for node in own]
+    results = sorted((_result(report, node, graphs[::-1], shapes) for node in own), key=_reading_order)
     return ValidationReport(conforms=not any(r.severity == "Violation" for r in results),
                             results=results, report_triples=_own_report(report, own))
+
+
+def _reading_order(r: ValidationResult) -> tuple:
+    """The same report reads the same whatever order the engine found the results in."""
+    return (r.focus_node, SEVERITY_ORDER[r.severity], r.path or "", r.constraint or "", r.value or "",
+            r.message_en)
 
 
 def _result(report: ReportTriples, node, graphs: list[Graph], shapes: Graph) -> ValidationResult:

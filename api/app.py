@@ -9,14 +9,16 @@ from fastapi.staticfiles import StaticFiles
 from beleidsgraaf import __version__
 from beleidsgraaf.config import Settings, settings as default_settings
 from beleidsgraaf.queries import Registry
-from beleidsgraaf.store import Store
+from beleidsgraaf.backends import QueryStore
 
 from . import browse, canned, dumps, model, sparql, validate
+from .bodylimit import BodyLimitMiddleware, route_limits
 from .context import HERE, AppContext, make_templates, max_upload_from_env
 from .errors import install_handlers
+from .responses import COMMON_ERRORS
 
 
-def create_app(store: Store, settings: Settings | None = None, *, max_upload_bytes: int | None = None) -> FastAPI:
+def create_app(store: QueryStore, settings: Settings | None = None, *, max_upload_bytes: int | None = None) -> FastAPI:
     cfg = settings or default_settings()
     holder: dict = {}
     ctx = AppContext(
@@ -33,8 +35,10 @@ def create_app(store: Store, settings: Settings | None = None, *, max_upload_byt
         description="Linked data over Dutch social-domain policy (gemeente Lochem, regio Midden-IJssel): "
                     "a SPARQL 1.1 endpoint, canned queries (one operation each, generated from "
                     "queries/*.rq), entity pages, the model, dumps and SHACL validation.",
+        responses=COMMON_ERRORS,
     )
     app.state.ctx = ctx
+    app.add_middleware(BodyLimitMiddleware, limits=route_limits(ctx.max_upload_bytes))
     # Researchers query from notebooks and browser tools on other origins; all is read-only.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["Content-Type", "Location"])

@@ -18,6 +18,7 @@ from . import diagrams
 from .context import AppContext, ctx
 from .errors import NotFound
 from .negotiation import EXTENSIONS, GRAPH_KEYS, HTML, negotiate
+from .responses import HTML_OR_JSON, HTML_OR_RDF, HTML_PAGE, SEE_OTHER, SVG
 
 router = APIRouter(tags=["Bladeren"])
 
@@ -50,7 +51,7 @@ SUFFIX_MEDIA = {"." + ext: media for media, ext in EXTENSIONS.items()}
 
 # -- home, search, classes ---------------------------------------------------------------
 
-@router.get("/", summary="Startpagina: documenten met hun doelen", response_class=Response)
+@router.get("/", summary="Startpagina: documenten met hun doelen", response_class=Response, responses=HTML_PAGE)
 def home(request: Request):
     c = ctx(request)
     return c.templates.TemplateResponse(request, "home.html", {"title": "beleidsgraaf",
@@ -101,7 +102,8 @@ def _value(term) -> str | None:
     return None if term is None else term.value
 
 
-@router.get("/zoeken", summary="Zoeken op naam of nummer (hoofdletter- en accentongevoelig)")
+@router.get("/zoeken", summary="Zoeken op naam of nummer (hoofdletter- en accentongevoelig)",
+            response_class=Response, responses=HTML_OR_JSON)
 def search(request: Request, q: str = ""):
     c = ctx(request)
     media = negotiate(request, [HTML, "application/json"])
@@ -128,7 +130,7 @@ def run_search(c: AppContext, text: str, limit: int = 500) -> list[dict]:
     return list(hits.values())
 
 
-@router.get("/klassen", summary="Alle klassen met het aantal leden")
+@router.get("/klassen", summary="Alle klassen met het aantal leden", response_class=Response, responses=HTML_PAGE)
 def class_index(request: Request):
     c = ctx(request)
     classes = [{"iri": r["class"].value, "curie": compact(r["class"].value),
@@ -137,7 +139,8 @@ def class_index(request: Request):
     return c.templates.TemplateResponse(request, "classes.html", {"title": "Klassen", "classes": classes})
 
 
-@router.get("/klassen/{curie}", summary="De leden van een klasse, bijv. /klassen/bg:Goal")
+@router.get("/klassen/{curie}", summary="De leden van een klasse, bijv. /klassen/bg:Goal",
+            response_class=Response, responses=HTML_OR_JSON)
 def class_page(request: Request, curie: str):
     c = ctx(request)
     iri = expand(curie)
@@ -171,6 +174,7 @@ def expand(curie: str) -> str:
 # -- entities ------------------------------------------------------------------------------
 
 @router.get("/id/{path:path}", summary="Een entiteit: HTML, Turtle, JSON-LD of N-Triples",
+            response_class=Response, responses={**HTML_OR_RDF, **SEE_OTHER},
             description="Zonder extensie: 303 See Other naar de beschrijving in het gevraagde formaat "
                         "(Accept). Met .html, .ttl, .jsonld, .nt of .rdf: die beschrijving (200).")
 def entity(request: Request, path: str):
@@ -341,14 +345,16 @@ def timeline_for(c: AppContext, document: str, title: str = "") -> str:
     return diagrams.timeline_svg(items, f"Tijdlijn {title}".strip())
 
 
-@router.get("/diagrammen/boom.svg", summary="Doelenboom (doel > actielijn > actie) van een document als SVG")
+@router.get("/diagrammen/boom.svg", summary="Doelenboom (doel > actielijn > actie) van een document als SVG",
+            response_class=Response, responses=SVG)
 def tree_diagram(request: Request, document: str):
     c = ctx(request)
     _require_document(c, document)
     return Response(tree_for(c, document), media_type="image/svg+xml")
 
 
-@router.get("/diagrammen/tijdlijn.svg", summary="Tijdlijn van de deadlines van de acties van een document als SVG")
+@router.get("/diagrammen/tijdlijn.svg", summary="Tijdlijn van de deadlines van de acties van een document als SVG",
+            response_class=Response, responses=SVG)
 def timeline_diagram(request: Request, document: str):
     c = ctx(request)
     _require_document(c, document)

@@ -13,6 +13,7 @@ from beleidsgraaf.queries import CannedQuery, Registry
 from .answers import GRAPH_OFFERS, SELECT_OFFERS, serialized, table
 from .context import ctx
 from .negotiation import HTML, negotiate
+from .responses import HTML_OR_JSON, error
 
 router = APIRouter(tags=["Vragen"])
 
@@ -42,7 +43,7 @@ def describe(query: CannedQuery, request: Request) -> dict:
     }
 
 
-@router.get("/queries", summary="Catalogue of canned queries",
+@router.get("/queries", summary="Catalogue of canned queries", response_class=Response, responses=HTML_OR_JSON,
             description="Every canned query with its title, description and parameters (JSON or HTML).")
 def list_queries(request: Request):
     registry = ctx(request).canned
@@ -62,7 +63,7 @@ def add_query_operations(app: FastAPI, registry: Registry) -> None:
             summary=query.label("nl"), description=_description(query),
             openapi_extra={"parameters": _openapi_parameters(query)},
             responses={200: {"description": "resultaat", "content": {m: {} for m in _offers(query)}},
-                       422: {"description": "ontbrekende of ongeldige parameter"}},
+                       422: error("ontbrekende of ongeldige parameter (de melding noemt de parameter)")},
         )
     app.add_api_route("/queries/{name}", _unknown_query, methods=["GET"], include_in_schema=False)
 

@@ -18,7 +18,10 @@ from beleidsgraaf.dataset import PREFIXES, read_graph_file, shape_files
 from beleidsgraaf.queries import Registry
 from beleidsgraaf.rdfio import to_graph
 from beleidsgraaf.results import compact
+from beleidsgraaf.backends import QueryStore
 from beleidsgraaf.store import Store
+
+from .capacity import Slots
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_MAX_UPLOAD = 5 * 1024 * 1024
@@ -31,21 +34,22 @@ def max_upload_from_env() -> int:
 
 @dataclass
 class AppContext:
-    store: Store
+    store: QueryStore
     settings: Settings
     canned: Registry
     internal: Registry
     templates: Jinja2Templates
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
+    validation_slots: Slots = field(default_factory=Slots.for_validation)
     cache: dict[str, Any] = field(default_factory=dict)
 
     # -- queries -----------------------------------------------------------------------
 
-    def run(self, name: str, *, store: Store | None = None, **params) -> list[dict[str, Any]]:
+    def run(self, name: str, *, store: QueryStore | None = None, **params) -> list[dict[str, Any]]:
         """Run an internal query (queries/internal/NAME.rq) and return rows of Oxigraph terms."""
         return self.run_query(self.internal.get(name), store=store, **params)
 
-    def run_query(self, query, *, store: Store | None = None, **params) -> list[dict[str, Any]]:
+    def run_query(self, query, *, store: QueryStore | None = None, **params) -> list[dict[str, Any]]:
         sparql, substitutions = query.prepare(params)
         result = (store or self.store).query(sparql, substitutions=substitutions)
         try:

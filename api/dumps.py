@@ -14,6 +14,7 @@ from beleidsgraaf.results import compact, serialize_triples
 
 from .context import AppContext, ctx
 from .negotiation import GRAPH_TYPES, HTML, negotiate
+from .responses import HTML_OR_RDF
 
 router = APIRouter(tags=["Dataset"])
 
@@ -57,7 +58,8 @@ for _ext in DUMPS:
     _dump_route(_ext)
 
 
-@router.get("/dataset", summary="VoID/DCAT-beschrijving van de dataset (tripels per klasse en per brondocument)")
+@router.get("/dataset", summary="VoID/DCAT-beschrijving van de dataset (tripels per klasse en per brondocument)",
+            response_class=Response, responses=HTML_OR_RDF)
 def dataset_description(request: Request):
     c = ctx(request)
     media = negotiate(request, GRAPH_TYPES + [HTML])

@@ -10,7 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from beleidsgraaf.errors import ParameterError, QueryError, RdfInputError, UnknownQueryError, UserError
+from beleidsgraaf.errors import (ParameterError, QueryError, QueryTimeout, RdfInputError, ResultTooLarge,
+                                 ServiceBusy, StoreUnavailable, UnknownQueryError, UserError)
 from beleidsgraaf.sparql_guard import NetworkAccessRefused, UpdateRefused
 
 log = logging.getLogger("beleidsgraaf.api")
@@ -47,18 +48,25 @@ class Forbidden(ApiError):
     status, title = 403, "Niet toegestaan"
 
 
+# The HTTP status and Dutch page title for each error of the core package; the first
+# matching class wins, so subclasses come before their bases.
+STATUSES: list[tuple[tuple[type, ...], int, str]] = [
+    ((StoreUnavailable,), 503, "Opslag niet bereikbaar"),
+    ((UpdateRefused, NetworkAccessRefused), 403, "Niet toegestaan"),
+    ((QueryTimeout,), 504, "Vraag duurde te lang"),
+    ((ServiceBusy,), 503, "Even te druk"),
+    ((ResultTooLarge,), 422, "Antwoord te groot"),
+    ((ParameterError,), 422, "Ongeldige parameter"),
+    ((UnknownQueryError,), 404, "Onbekende vraag"),
+    ((RdfInputError,), 400, "RDF niet leesbaar"),
+    ((QueryError,), 400, "Ongeldige SPARQL-query"),
+]
+
+
 def status_for(exc: UserError) -> tuple[int, str]:
-    """The HTTP status and Dutch page title for an error from the core package."""
-    if isinstance(exc, (UpdateRefused, NetworkAccessRefused)):
-        return 403, "Niet toegestaan"
-    if isinstance(exc, ParameterError):
-        return 422, "Ongeldige parameter"
-    if isinstance(exc, UnknownQueryError):
-        return 404, "Onbekende vraag"
-    if isinstance(exc, RdfInputError):
-        return 400, "RDF niet leesbaar"
-    if isinstance(exc, QueryError):
-        return 400, "Ongeldige SPARQL-query"
+    for classes, status, title in STATUSES:
+        if isinstance(exc, classes):
+            return status, title
     return 400, "Ongeldig verzoek"
 
 
@@ -93,7 +101,9 @@ def install_handlers(app: FastAPI) -> None:
             extra = {"line": exc.line, "column": exc.column}
         if isinstance(exc, ParameterError):
             extra = {"parameter": exc.parameter}
-        return error_response(request, status, title, str(exc), extra=extra)
+        # Well-behaved clients (SPARQLWrapper, browsers, proxies) back off on Retry-After.
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, ServiceBusy) else None
+        return error_response(request, status, title, str(exc), extra=extra, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):

@@ -12,11 +12,13 @@ from beleidsgraaf.results import compact, serialize_triples
 
 from .context import AppContext, ctx
 from .negotiation import GRAPH_KEYS, GRAPH_TYPES, HTML, negotiate
+from .responses import HTML_OR_RDF
 
 router = APIRouter(tags=["Model"])
 
 
 @router.get("/def", summary="De ontologie: HTML-naslag of RDF (Turtle, N-Triples, JSON-LD, RDF/XML) via Accept",
+            response_class=Response, responses=HTML_OR_RDF,
             description="Termen https://w3id.org/beleidsgraaf/def#Naam staan op deze pagina onder #Naam.")
 def ontology(request: Request):
     c = ctx(request)

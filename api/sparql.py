@@ -3,6 +3,7 @@ service description when no query is given, and a query page for browsers."""
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -10,11 +11,13 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from beleidsgraaf.sparql_guard import check_query
+from beleidsgraaf.sparql_syntax import decode_query, explained_syntax_errors
 
 from .answers import choose_media, serialized, table
 from .context import ctx
 from .errors import ApiError, Forbidden, UnsupportedMediaType
 from .negotiation import GRAPH_KEYS, GRAPH_TYPES, HTML, negotiate
+from .responses import BODY_ERRORS, FORBIDDEN, SPARQL_ANSWERS
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -40,7 +43,8 @@ PROTOCOL_DOC = {
 }
 
 
-@router.get("/sparql", summary="SPARQL 1.1 query (GET)", openapi_extra=PROTOCOL_DOC)
+@router.get("/sparql", summary="SPARQL 1.1 query (GET)", openapi_extra=PROTOCOL_DOC, response_class=Response,
+            responses={**SPARQL_ANSWERS, **FORBIDDEN})
 def sparql_get(request: Request):
     params = request.query_params
     if "update" in params:
@@ -52,7 +56,8 @@ def sparql_get(request: Request):
                     params.getlist("named-graph-uri"))
 
 
-@router.post("/sparql", summary="SPARQL 1.1 query (POST: form or application/sparql-query)",
+@router.post("/sparql", summary="SPARQL 1.1 query (POST: form or application/sparql-query)", response_class=Response,
+             responses={**SPARQL_ANSWERS, **FORBIDDEN, **BODY_ERRORS},
              openapi_extra={**PROTOCOL_DOC, "requestBody": {"content": {
                  "application/sparql-query": {"schema": {"type": "string"}},
                  "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
@@ -64,7 +69,7 @@ async def sparql_post(request: Request):
     if content_type == "application/sparql-update":
         raise Forbidden(UPDATE_REASON)
     if content_type == "application/sparql-query":
-        text = (await request.body()).decode("utf-8", errors="replace")
+        text = decode_query(await request.body())
         # Queries run in the thread pool, as for GET, so the event loop stays free.
         return await run_in_threadpool(_execute, request, text, url_params.getlist("default-graph-uri"),
                                        url_params.getlist("named-graph-uri"))
@@ -92,8 +97,11 @@ def _single(queries: list[str]) -> str:
 
 def _execute(request: Request, text: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
     check_query(text)  # refuses updates (403) and SERVICE (403) before anything runs
-    result = ctx(request).store.query(text, default_graph_uris=default_graphs or None,
-                                      named_graph_uris=named_graphs or None)
+    default_graphs = _graph_iris("default-graph-uri", default_graphs)
+    named_graphs = _graph_iris("named-graph-uri", named_graphs)
+    with explained_syntax_errors(text):
+        result = ctx(request).store.query(text, default_graph_uris=default_graphs or None,
+                                          named_graph_uris=named_graphs or None)
     try:
         media = choose_media(request, result)
         if media == HTML:
@@ -102,6 +110,18 @@ def _execute(request: Request, text: str, default_graphs: list[str], named_graph
     finally:
         # Oxigraph results must be dropped on the thread that made them, not later by the GC.
         del result
+
+
+def _graph_iris(parameter: str, values: list[str]) -> list[str]:
+    """The graph IRIs given, without empty form fields; an invalid IRI is the client's error."""
+    iris = [v.strip() for v in values if v.strip()]
+    for iri in iris:
+        try:
+            ox.NamedNode(iri)
+        except ValueError as exc:
+            raise ApiError(f"{parameter} '{iri[:80]}' is not a valid IRI ({exc}); give the full IRI of a graph, "
+                           "e.g. https://w3id.org/beleidsgraaf/graph/...") from None
+    return iris
 
 
 def _service_description_or_page(request: Request) -> Response:

@@ -16,6 +16,7 @@ from beleidsgraaf.validation import ValidationReport, validate_graph
 from .context import AppContext, ctx
 from .errors import ApiError, PayloadTooLarge, UnsupportedMediaType, error_response
 from .negotiation import HTML, negotiate, wants_html
+from .responses import BODY_ERRORS, HTML_PAGE, ok
 
 router = APIRouter(tags=["Validatie"])
 
@@ -44,14 +45,15 @@ VALIDATE_DOC = {
 }
 
 
-@router.get("/validate", summary="Validatieformulier (HTML)")
+@router.get("/validate", summary="Validatieformulier (HTML)", response_class=Response, responses=HTML_PAGE)
 def form_page(request: Request):
     c = ctx(request)
     return c.templates.TemplateResponse(request, "validate.html", {
         "title": "Valideren", "formats": FORMAT_CHOICES, "max_mb": c.max_upload_bytes / 1024 / 1024})
 
 
-@router.post("/validate", summary="RDF valideren tegen de SHACL-vormen (met de ontologie)",
+@router.post("/validate", summary="RDF valideren tegen de SHACL-vormen (met de ontologie)", response_class=Response,
+             responses={**ok("application/json", "text/turtle", HTML, description="validatierapport"), **BODY_ERRORS},
              description="Reply: JSON, Turtle (sh:ValidationReport) or HTML by Accept. 400 for unparseable "
                          "input (with line and column), 413 beyond the size limit (default 5 MB), 415 for an "
                          "unknown content type.", openapi_extra=VALIDATE_DOC)
@@ -68,9 +70,11 @@ async def validate(request: Request):
         quads = parse_quads(data, fmt, source)
     except RdfInputError as exc:
         return _parse_error(request, exc, data)
-    # SHACL is CPU-bound: run it off the event loop so other requests keep being served.
-    context = await run_in_threadpool(c.shipped_data_graph) if with_shipped else None
-    report = await run_in_threadpool(validate_graph, to_graph(quads), context=context)
+    # SHACL is CPU-bound: run it off the event loop so other requests keep being served,
+    # and only a few at a time.
+    async with c.validation_slots.taken():
+        context = await run_in_threadpool(c.shipped_data_graph) if with_shipped else None
+        report = await run_in_threadpool(validate_graph, to_graph(quads), context=context)
     return _report_response(request, c, media, report, source, with_shipped)
 
 
@@ -90,7 +94,8 @@ def _check_declared_size(request: Request, c: AppContext) -> None:
 
 def _too_large(c: AppContext) -> PayloadTooLarge:
     return PayloadTooLarge(f"de invoer is groter dan {c.max_upload_bytes / 1024 / 1024:g} MB; "
-                           "splits het bestand of valideer op de opdrachtregel (beleidsgraaf validate)")
+                           "splits het bestand of valideer op de opdrachtregel (beleidsgraaf validate); een "
+                           "beheerder kan de grens verhogen met BELEIDSGRAAF_MAX_UPLOAD_BYTES")
 
 
 async def _read_limited(request: Request, c: AppContext) -> bytes:

@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="load ontology and data, validate, write the store")
     b.add_argument("--store", type=Path, help="store directory (default: build/store or $BELEIDSGRAAF_STORE)")
+    b.add_argument("--target", metavar="URL",
+                   help="load into this SPARQL endpoint instead (Query + Update + Graph Store Protocol), "
+                        "replacing the dataset's graphs there; see README 'Store backends'")
     b.add_argument("--materialise", action="store_true", help="add RDFS entailments in graph .../graph/inferred")
     b.add_argument("--skip-validation", action="store_true", help="do not run SHACL before writing")
     b.add_argument("--reason", action="store_true", help="also check consistency with HermiT (needs Java)")
@@ -81,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="serve the web API and browser")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
-    sv.add_argument("--store", type=Path, help="store directory (default: build/store; built if missing)")
+    sv.add_argument("--store", help="store directory (default: build/store; built if missing), or 'memory', "
+                                    "'rdflib' or the http(s) URL of a SPARQL endpoint")
     sv.add_argument("--memory", action="store_true", help="load the shipped data into memory instead")
     sv.set_defaults(func=_cmd_serve)
     return p
@@ -93,7 +97,12 @@ def _parser() -> argparse.ArgumentParser:
 def _cmd_build(args) -> int:
     from .pipeline import build
 
-    report = build(args.store or settings().store_dir, validate=not args.skip_validation,
+    if args.target and args.store:
+        raise UserError("give --store DIR or --target URL, not both")
+    if args.target and not args.target.lower().startswith(("http://", "https://")):
+        raise UserError(f"--target '{args.target}': give the http(s) URL of a SPARQL endpoint, "
+                        f"e.g. http://127.0.0.1:8890/sparql (for a folder use --store)")
+    report = build(args.target or args.store or settings().store_dir, validate=not args.skip_validation,
                    materialise=args.materialise, reason=args.reason, log=_err)
     return EXIT_OK if report else EXIT_INVALID
 
@@ -143,10 +152,12 @@ def _cmd_query(args) -> int:
 def _cmd_sparql(args) -> int:
     from .pipeline import open_default_store
     from .sparql_guard import check_query
+    from .sparql_syntax import explained_syntax_errors
 
     text = _read_query_argument(args.query)
     check_query(text)
-    result = open_default_store(_err).query(text)
+    with explained_syntax_errors(text):
+        result = open_default_store(_err).query(text)
     _print_result(result, args.format)
     return EXIT_OK
 
@@ -183,12 +194,17 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
 
 def _read_query_argument(arg: str) -> str:
     if arg.startswith("@"):
+        from .errors import QueryError
+        from .sparql_syntax import decode_query
+
         path = Path(arg[1:])
         try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"{path}: cannot read query file: {exc}") from None
-    return arg
+            return decode_query(path.read_bytes())
+        except OSError as exc:
+            raise UserError(f"{path}: cannot read query file: {exc.strerror}") from None
+        except QueryError as exc:
+            raise QueryError(f"{path}: {exc}") from None
+    return arg.removeprefix("\ufeff")
 
 
 def _print_result(result, fmt: str) -> None:

@@ -35,3 +35,35 @@ class ParameterError(UserError):
     def __init__(self, parameter: str, message: str):
         self.parameter = parameter
         super().__init__(f"parameter '{parameter}': {message}")
+
+
+class LimitExceeded(UserError):
+    """A query or request went past one of the service's limits; the message names the
+    limit and the environment variable an operator sets to change it."""
+
+
+class QueryTimeout(LimitExceeded):
+    def __init__(self, seconds: float, env_var: str):
+        self.seconds = seconds
+        super().__init__(f"the query was stopped after {seconds:g} s, the time limit for one query; "
+                         f"narrow it down (fewer OPTIONALs, a bounded property path, a LIMIT), "
+                         f"or ask the operator to raise {env_var}")
+
+
+class ResultTooLarge(LimitExceeded):
+    def __init__(self, max_rows: int, env_var: str):
+        self.max_rows = max_rows
+        super().__init__(f"the answer holds more than {max_rows} rows, the limit for one answer; "
+                         f"add LIMIT and OFFSET to fetch it page by page, or ask the operator to "
+                         f"raise {env_var}")
+
+
+class ServiceBusy(LimitExceeded):
+    def __init__(self, retry_after: int, busy: str):
+        self.retry_after = retry_after
+        super().__init__(f"{busy} are busy; try again in {retry_after} s")
+
+
+class StoreUnavailable(UserError):
+    """A store that cannot be opened or reached (a wrong path or URL, an endpoint that is
+    down or refuses our credentials): the message names it and says what to check."""

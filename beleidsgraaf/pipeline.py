@@ -3,6 +3,7 @@ API share."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Callable
@@ -10,6 +11,7 @@ from typing import Callable
 import pyoxigraph as ox
 from rdflib import Graph
 
+from .backends import QueryStore, is_remote_spec, is_store_spec, open_store
 from .config import settings
 from .dataset import data_files, load_graph, ontology_files, ontology_graph
 from .errors import UserError
@@ -55,9 +57,10 @@ def validate_paths(paths: list[Path], *, with_shipped: bool = False) -> Validati
     return validate_graph(data, context=context)
 
 
-def build(store_path: Path, *, validate: bool = True, materialise: bool = False, reason: bool = False,
+def build(store_path: Path | str, *, validate: bool = True, materialise: bool = False, reason: bool = False,
           log: Callable[[str], None] = _quiet) -> bool:
-    """Validate the shipped data and write the store; False when validation fails."""
+    """Validate the shipped data and write the store (a folder, or the http(s) URL of a
+    SPARQL endpoint); False when validation fails."""
     cfg = settings()
     started = time.perf_counter()
     quads = read_shipped_quads(cfg)  # parsed once; validation, reasoning and the store share it
@@ -84,13 +87,25 @@ def build(store_path: Path, *, validate: bool = True, materialise: bool = False,
 
         extra = entail(full)
         log(f"materialised {len(extra)} entailed triples into {cfg.graph_ns}inferred")
-    count = build_store(Path(store_path), cfg, extra=extra, quads=quads)
+    if is_remote_spec(store_path):
+        from .backends.remote_load import load_endpoint
+        from .rdfio import to_oxigraph
+
+        inferred = ox.NamedNode(cfg.graph_ns + "inferred")
+        extra_quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), inferred) for s, p, o in extra or ()]
+        count = load_endpoint(str(store_path), cfg, quads + extra_quads, log)
+    else:
+        count = build_store(Path(store_path), cfg, extra=extra, quads=quads)
     log(f"store written to {store_path}: {count} quads in {time.perf_counter() - started:.1f} s")
     return True
 
 
-def open_default_store(log: Callable[[str], None]) -> Store:
-    """The built store if there is one, else the shipped data in memory."""
+def open_default_store(log: Callable[[str], None]) -> QueryStore:
+    """The store BELEIDSGRAAF_STORE names (a folder, or memory, rdflib or an endpoint URL);
+    else the built store if there is one, else the shipped data in memory."""
+    spec = os.environ.get("BELEIDSGRAAF_STORE")
+    if is_store_spec(spec):
+        return open_store(spec)
     path = settings().store_dir
     if path.is_dir():
         warn_if_stale(path, log)
@@ -109,14 +124,18 @@ def warn_if_stale(store_path: Path, log: Callable[[str], None]) -> None:
             f"at {store_path} was built; run 'beleidsgraaf build' to include the changes")
 
 
-def serve(*, host: str, port: int, store_path: Path | None, in_memory: bool,
+def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: bool,
           log: Callable[[str], None] = _quiet) -> None:
     import uvicorn
 
     from api.app import create_app
 
+    store: QueryStore
     if in_memory:
+        log("note: with --in-memory, queries run in the server process: no time limit applies")
         store = Store.shipped()
+    elif is_store_spec(store_path):
+        store = open_store(store_path)
     else:
         path = Path(store_path or settings().store_dir)
         if not path.is_dir():
@@ -124,6 +143,15 @@ def serve(*, host: str, port: int, store_path: Path | None, in_memory: bool,
             if not build(path, log=log):
                 raise UserError("cannot serve: the shipped data does not validate (see above)")
         warn_if_stale(path, log)
-        store = Store.open(path)
+        from .workers import PooledStore, QueryLimits
+
+        limits = QueryLimits.from_env()
+        store = PooledStore(path, limits)
+        log(f"queries run in {limits.workers} worker processes: at most {limits.timeout:g} s and "
+            f"{limits.max_rows} rows each; a request waits at most {limits.queue_wait:g} s for a worker")
     log(f"serving {len(store)} quads on http://{host}:{port}/")
-    uvicorn.run(create_app(store), host=host, port=port, log_level="info")
+    try:
+        uvicorn.run(create_app(store), host=host, port=port, log_level="info")
+    finally:
+        if hasattr(store, "close"):
+            store.close()

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from .config import Settings, settings
 from .dataset import data_files, ontology_files, read_graph_file
+from .backends.oxigraph_options import graph_names, query_options  # noqa: F401 (graph_names re-exported)
 from .errors import QueryError
 
 
@@ -70,13 +71,7 @@ class Store:
               default_graph_uris: list[str] | None = None,
               named_graph_uris: list[str] | None = None):
         """Run a SPARQL query; parameters are substituted by the engine, never spliced."""
-        options: dict = {"substitutions": {ox.Variable(k): v for k, v in (substitutions or {}).items()}}
-        if default_graph_uris:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graph_uris]
-        else:
-            options["use_default_graph_as_union"] = True
-        if named_graph_uris:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graph_uris]
+        options = query_options(sparql, substitutions, default_graph_uris, named_graph_uris)
         try:
             return self._store.query(sparql, **options)
         except SyntaxError as exc:
@@ -118,8 +113,9 @@ def build_store(target: Path, cfg: Settings | None = None, extra=None,
         count += len(extra)
     store.flush()
     del store, oxstore
+    previous = target.resolve() if target.is_symlink() else None
     _swap_link(target, version)
-    _remove_old_versions(target, keep=version)
+    _remove_old_versions(target, keep={version, previous})
     return count
 
 
@@ -134,10 +130,10 @@ def _swap_link(target: Path, version: Path) -> None:
     os.replace(link, target)
 
 
-def _remove_old_versions(target: Path, keep: Path) -> None:
-    """Delete older store versions, but keep the one before `keep`: a server started
-    before this build may still be reading it."""
-    others = sorted((p for p in target.parent.glob(f"{target.name}-*") if p.is_dir() and p != keep),
-                    key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in others[1:]:
-        shutil.rmtree(old, ignore_errors=True)
+def _remove_old_versions(target: Path, keep: set[Path | None]) -> None:
+    """Delete the other store versions (older ones, and half-written ones left by builds that
+    were killed), but keep the one the link pointed to until now: a server started before
+    this build may still be reading it."""
+    for old in target.parent.glob(f"{target.name}-*"):
+        if old.is_dir() and old not in keep:
+            shutil.rmtree(old, ignore_errors=True)

@@ -6,12 +6,13 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, SKOS
 
+from . import shacl_engine
 from .dataset import bind_prefixes, ontology_graph, shapes_graph
 from .results import compact
+from .shacl_engine import ReportTriples
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -34,7 +35,15 @@ class ValidationResult:
 class ValidationReport:
     conforms: bool
     results: list[ValidationResult] = field(default_factory=list)
-    report_graph: Graph | None = None
+    # The sh:ValidationReport about these results, as triples; report_graph makes the Graph.
+    report_triples: list[tuple] = field(default_factory=list, repr=False)
+
+    @property
+    def report_graph(self) -> Graph:
+        graph = Graph()
+        for triple in self.report_triples:
+            graph.add(triple)
+        return graph
 
     @property
     def counts(self) -> dict[str, int]:
@@ -74,95 +83,81 @@ class ValidationReport:
                            "results": [asdict(r) for r in self.results]}, ensure_ascii=False, indent=2)
 
     def as_turtle(self) -> str:
-        graph = self.report_graph if self.report_graph is not None else Graph()
+        graph = self.report_graph
         bind_prefixes(graph)
         return graph.serialize(format="turtle")
 
 
-def validate_graph(data: Graph, *, context: Graph | None = None, shapes: Graph | None = None) -> ValidationReport:
+def validate_graph(data: Graph, *, context: Graph | None = None, shapes: Graph | None = None,
+                   engine: str | None = None) -> ValidationReport:
     """Validate `data` (merged with the ontology and an optional context graph such as the
-    shipped data, so references resolve) and report only on nodes that `data` describes."""
-    merged = Graph()
-    for g in (ontology_graph(), context, data):
-        if g is not None:
-            merged += g
+    shipped data, so references resolve) and report only on nodes that `data` describes.
+    `engine` is "rudof" (the default) or "pyshacl" (the reference); see shacl_engine."""
+    graphs = [g for g in (ontology_graph(), context, data) if g is not None]
     own_subjects = set(data.subjects())
     # With a large context, validate only the user's own IRIs (blank nodes cannot be named
     # as focus nodes; they are validated through the IRIs that use them).
     focus = sorted(s for s in own_subjects if isinstance(s, URIRef)) if context is not None else None
     if focus == []:
-        return ValidationReport(conforms=True, results=[], report_graph=_filtered_report(Graph(), set()))
-    conforms, report_graph, text = shacl_validate(
-        merged, shacl_graph=shapes if shapes is not None else shapes_graph(),
-        inference="none", abort_on_first=False, allow_warnings=True, advanced=True, focus_nodes=focus)
-    if not isinstance(report_graph, Graph):
-        # pyshacl returns a failure object, not a report, when the shapes themselves are broken.
-        raise RuntimeError(f"the SHACL shapes cannot be applied: {text}")
+        return ValidationReport(conforms=True, results=[], report_triples=_own_report(ReportTriples([]), []))
     shapes = shapes if shapes is not None else shapes_graph()
-    results = [r for r in _results(report_graph, merged, shapes) if _is_own(r, own_subjects)]
+    report = shacl_engine.run(engine or shacl_engine.default_engine(), graphs, shapes, focus)
+    own = [n for n in report.results() if report.value(n, SH.focusNode) in own_subjects]
+    results = sorted((_result(report, node, graphs[::-1], shapes) for node in own), key=_reading_order)
     return ValidationReport(conforms=not any(r.severity == "Violation" for r in results),
-                            results=results, report_graph=_filtered_report(report_graph, own_subjects))
+                            results=results, report_triples=_own_report(report, own))
 
 
-def _is_own(result: ValidationResult, own_subjects: set) -> bool:
-    return URIRef(result.focus_node) in own_subjects or BNode(result.focus_node) in own_subjects
+def _reading_order(r: ValidationResult) -> tuple:
+    """The same report reads the same whatever order the engine found the results in."""
+    return (r.focus_node, SEVERITY_ORDER[r.severity], r.path or "", r.constraint or "", r.value or "",
+            r.message_en)
 
 
-def _results(report: Graph, data: Graph, shapes: Graph) -> list[ValidationResult]:
-    out = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(node, SH.focusNode)
-        messages = {m.language or "": str(m) for m in report.objects(node, SH.resultMessage)}
-        # pyshacl copies a single message for some constraints; the shape has both languages.
-        for source in (report.value(node, SH.sourceConstraint), report.value(node, SH.sourceShape)):
-            if source is not None and not {"nl", "en"} <= set(messages):
-                for m in shapes.objects(source, SH.message):
-                    messages.setdefault(m.language or "", str(m))
-        generic = messages.get("") or next(iter(messages.values()), "")
-        path = report.value(node, SH.resultPath)
-        value = report.value(node, SH.value)
-        out.append(ValidationResult(
-            focus_node=str(focus),
-            focus_label=_label(data, focus),
-            path=str(path) if isinstance(path, URIRef) else None,
-            value=None if value is None else str(value),
-            severity=SEVERITY_NAMES.get(report.value(node, SH.resultSeverity), "Violation"),
-            message_nl=messages.get("nl", generic),
-            message_en=messages.get("en", generic),
-            shape=_str_or_none(report.value(node, SH.sourceShape)),
-            constraint=_str_or_none(report.value(node, SH.sourceConstraintComponent)),
-        ))
-    return out
+def _result(report: ReportTriples, node, graphs: list[Graph], shapes: Graph) -> ValidationResult:
+    """One result as people read it; `graphs` in the order to look up labels in."""
+    focus = report.value(node, SH.focusNode)
+    messages = {m.language or "": str(m) for m in report.objects(node, SH.resultMessage)}
+    # An engine may give only its own message for some constraints; the shape has both languages.
+    for source in (report.value(node, SH.sourceConstraint), report.value(node, SH.sourceShape)):
+        if source is not None and not {"nl", "en"} <= set(messages):
+            for m in shapes.objects(source, SH.message):
+                messages.setdefault(m.language or "", str(m))
+    generic = messages.get("") or next(iter(messages.values()), "")
+    path = report.value(node, SH.resultPath)
+    value = report.value(node, SH.value)
+    return ValidationResult(
+        focus_node=str(focus),
+        focus_label=_label(graphs, focus),
+        path=str(path) if isinstance(path, URIRef) else None,
+        value=None if value is None else str(value),
+        severity=SEVERITY_NAMES.get(report.value(node, SH.resultSeverity), "Violation"),
+        message_nl=messages.get("nl", generic),
+        message_en=messages.get("en", generic),
+        shape=_str_or_none(report.value(node, SH.sourceShape)),
+        constraint=_str_or_none(report.value(node, SH.sourceConstraintComponent)),
+    )
 
 
-def _label(graph: Graph, node) -> str | None:
-    for lit in graph.objects(node, SKOS.prefLabel):
+def _label(graphs: list[Graph], node) -> str | None:
+    labels = [lit for graph in graphs for lit in graph.objects(node, SKOS.prefLabel)]
+    for lit in labels:
         if isinstance(lit, Literal) and lit.language == "nl":
             return str(lit)
-    lit = graph.value(node, SKOS.prefLabel)
-    return None if lit is None else str(lit)
+    return str(labels[0]) if labels else None
 
 
 def _str_or_none(term) -> str | None:
     return None if term is None or isinstance(term, BNode) else str(term)
 
 
-def _filtered_report(report: Graph, own_subjects: set) -> Graph:
+def _own_report(report: ReportTriples, own: list) -> list[tuple]:
     """The sh:ValidationReport restricted to results about the user's own nodes."""
-    out = Graph()
-    report_node = report.value(None, RDF.type, SH.ValidationReport) or BNode()
-    kept = [n for n in report.subjects(RDF.type, SH.ValidationResult)
-            if report.value(n, SH.focusNode) in own_subjects]
-    violations = [n for n in kept if report.value(n, SH.resultSeverity) == SH.Violation]
-    out.add((report_node, RDF.type, SH.ValidationReport))
-    out.add((report_node, SH.conforms, Literal(not violations)))
-    for n in kept:
-        out.add((report_node, SH.result, n))
-        for triple in report.triples((n, None, None)):
-            out.add(triple)
-        # Keep blank-node paths and values readable.
-        for _, _, obj in report.triples((n, None, None)):
-            if isinstance(obj, BNode):
-                for t in report.triples((obj, None, None)):
-                    out.add(t)
+    nodes = report.report_nodes()
+    report_node = nodes[0] if nodes else BNode()
+    violations = [n for n in own if report.value(n, SH.resultSeverity) == SH.Violation]
+    out = [(report_node, RDF.type, SH.ValidationReport), (report_node, SH.conforms, Literal(not violations))]
+    for node in own:
+        out.append((report_node, SH.result, node))
+        out.extend(report.description(node))
     return out

@@ -40,9 +40,24 @@ GOAL_1 = f"https://w3id.org/beleidsgraaf/id/doel/{REGIOVISIE}/doelstelling-1"
 
 
 @pytest.fixture(scope="session")
-def api_store(shipped_store):
-    """The store the web-service tests run against: the shipped data."""
-    return shipped_store
+def built_store_path(tmp_path_factory):
+    """The shipped data bulk-loaded into an on-disk store, as `beleidsgraaf build` writes it."""
+    from beleidsgraaf.store import build_store
+
+    path = tmp_path_factory.mktemp("store") / "store"
+    build_store(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def api_store(built_store_path):
+    """The store the web-service tests run against: the shipped data on disk, with queries
+    in worker processes under the default limits, as `beleidsgraaf serve` runs it."""
+    from beleidsgraaf.workers import PooledStore, QueryLimits
+
+    store = PooledStore(built_store_path, QueryLimits())
+    yield store
+    store.close()
 
 
 @pytest.fixture(scope="session")
@@ -63,22 +78,71 @@ def client(api_app):
 @pytest.fixture(scope="session")
 def live_base_url(api_app):
     """The app served by a real uvicorn on a free loopback port, for HTTP clients and browsers."""
-    import socket
-    import threading
+    from live_server import running
+
+    with running(api_app) as base_url:
+        yield base_url
+
+
+# -- store backends --------------------------------------------------------------------------
+
+BACKENDS = ["oxigraph", "rdflib", "virtuoso"]
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A private Virtuoso on loopback holding the shipped data, loaded by `build --target`.
+    Skipped where Virtuoso is not installed, except in CI, where that is a failure."""
+    import os
     import time
 
-    import uvicorn
+    from beleidsgraaf.cli import main as cli_main
+    from virtuoso_server import start_virtuoso, virtuoso_binaries
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(api_app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 10
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
+    if virtuoso_binaries() is None:
+        reason = ("Virtuoso Open Source is not installed (virtuoso-t, isql-vt): "
+                  "apt-get install virtuoso-opensource, as .ci/run does")
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(reason + " -- CI must run the Virtuoso tests")
+        pytest.skip(reason)
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    saved = {k: os.environ.get(k) for k in server.loader_environment()}
+    try:
+        os.environ.update(server.loader_environment())
+        started = time.perf_counter()
+        # Validation of the shipped data is tested elsewhere; here it would only cost time.
+        assert cli_main(["build", "--target", server.query_url, "--skip-validation"]) == 0
+        server.load_seconds = time.perf_counter() - started
+    except BaseException:
+        server.stop()
+        raise
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    print(f"\nVirtuoso started in {server.started_in:.1f} s, shipped data loaded in {server.load_seconds:.1f} s")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def rdflib_store():
+    from beleidsgraaf.backends import open_store
+
+    return open_store("rdflib")
+
+
+@pytest.fixture(scope="session")
+def virtuoso_store(virtuoso):
+    from beleidsgraaf.backends import open_store
+
+    return open_store(virtuoso.query_url)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request):
+    """(name, store) for each backend, holding the shipped data."""
+    fixture = {"oxigraph": "shipped_store", "rdflib": "rdflib_store", "virtuoso": "virtuoso_store"}[request.param]
+    return request.param, request.getfixturevalue(fixture)

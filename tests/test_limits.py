@@ -1,0 +1,222 @@
+"""The service's limits hold: a runaway query is stopped at the time limit while other
+requests are served, answers are capped, a saturated pool says 503 with Retry-After, and
+the limits are set through environment variables with clear errors for bad values."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import httpx
+import pytest
+
+from beleidsgraaf.errors import QueryError
+from beleidsgraaf.workers import QueryLimits, PooledStore
+from conftest import GOAL_1
+from live_server import running
+
+# Every triple against every triple against every triple: ~10^12 solutions on the shipped
+# data, so it runs for hours unless something stops it.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+QUICK = "ASK { ?s ?p ?o }"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A killed child that was reaped is gone; one not yet reaped is a zombie.
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split(")")[-1].split()[0] != "Z"
+
+
+@pytest.fixture
+def limited_app(built_store_path):
+    def make(**limits):
+        from api.app import create_app
+
+        store = PooledStore(built_store_path, QueryLimits(**limits))
+        return store, create_app(store)
+
+    made = []
+
+    def factory(**limits):
+        store, app = make(**limits)
+        made.append(store)
+        return store, app
+
+    yield factory
+    for store in made:
+        store.close()
+
+
+def test_runaway_query_is_stopped_while_others_are_served(limited_app):
+    store, app = limited_app(timeout=1.5, workers=2, queue_wait=5)
+    pids_before = set(store.pool.worker_pids())
+    with running(app) as base:
+        outcome = {}
+
+        def runaway():
+            started = time.monotonic()
+            outcome["response"] = httpx.get(f"{base}/sparql", params={"query": RUNAWAY},
+                                            headers={"Accept": "application/json"}, timeout=60)
+            outcome["seconds"] = time.monotonic() - started
+
+        thread = threading.Thread(target=runaway)
+        thread.start()
+        time.sleep(0.3)  # the runaway now holds one worker
+        served = []
+        while thread.is_alive():
+            started = time.monotonic()
+            page = httpx.get(f"{base}/id/{GOAL_1.split('/id/')[1]}", headers={"Accept": "text/html"},
+                             follow_redirects=True, timeout=10)
+            served.append((page.status_code, time.monotonic() - started))
+        thread.join()
+
+    response = outcome["response"]
+    assert response.status_code == 504
+    body = response.json()
+    assert "1.5 s" in body["message"] and "BELEIDSGRAAF_QUERY_TIMEOUT" in body["message"]
+    assert 1.4 <= outcome["seconds"] < 5, outcome["seconds"]
+    # Other users kept being answered, quickly, while the runaway ran.
+    assert len(served) >= 3 and all(status == 200 for status, _ in served)
+    assert max(seconds for _, seconds in served) < 1.0
+    # The work really stopped: the worker that ran it is gone, and a fresh one replaced it.
+    killed = pids_before - set(store.pool.worker_pids())
+    assert len(killed) == 1 and not any(_alive(pid) for pid in killed)
+    deadline = time.monotonic() + 10
+    while len(store.pool.worker_pids()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(store.pool.worker_pids()) == 2
+    assert bool(store.query(QUICK)) is True
+
+
+def test_unbounded_property_path_is_stopped(limited_app):
+    store, _ = limited_app(timeout=1.0, workers=1)
+    started = time.monotonic()
+    with pytest.raises(Exception) as caught:
+        store.query("SELECT (COUNT(*) AS ?n) WHERE { ?a (<http://x>|!<http://x>)* ?b . ?c ?d ?e }")
+    assert type(caught.value).__name__ == "QueryTimeout"
+    assert time.monotonic() - started < 4
+
+
+def test_answer_over_the_row_cap_is_refused_with_advice(limited_app):
+    store, app = limited_app(max_rows=50)
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:
+        too_many = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+                              headers={"Accept": "application/sparql-results+json"})
+        assert too_many.status_code == 422
+        message = too_many.json()["message"]
+        assert "more than 50 rows" in message and "LIMIT" in message and "BELEIDSGRAAF_MAX_RESULT_ROWS" in message
+        paged = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 50"},
+                           headers={"Accept": "application/sparql-results+json"})
+        assert paged.status_code == 200 and len(paged.json()["results"]["bindings"]) == 50
+        graph = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+                           headers={"Accept": "application/n-triples"})
+        assert graph.status_code == 422 and "more than 50" in graph.json()["message"]
+
+
+def test_saturated_pool_answers_503_with_retry_after(limited_app):
+    store, app = limited_app(timeout=3, workers=1, queue_wait=0.5)
+    with running(app) as base:
+        blocker = threading.Thread(target=lambda: httpx.get(f"{base}/sparql", params={"query": RUNAWAY},
+                                                            timeout=30))
+        blocker.start()
+        time.sleep(0.3)
+        busy = httpx.get(f"{base}/sparql", params={"query": QUICK}, headers={"Accept": "application/json"},
+                         timeout=10)
+        blocker.join()
+    assert busy.status_code == 503
+    assert busy.headers["Retry-After"] == "1"
+    assert "busy" in busy.json()["message"]
+    # Once the runaway is stopped, the pool serves again.
+    deadline = time.monotonic() + 10
+    while not store.pool.worker_pids() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert bool(store.query(QUICK)) is True
+
+
+def test_results_from_workers_equal_in_process_results(api_store, built_store_path):
+    """The trip through a worker (JSON results, N-Triples graphs) loses nothing: every canned
+    and internal query gives the same terms, datatypes, languages and order as the same
+    store read in this process."""
+    from beleidsgraaf.config import settings
+    from beleidsgraaf.queries import Registry
+    from beleidsgraaf.store import Store
+
+    direct_store = Store.open(built_store_path)
+    samples = {"iri": GOAL_1, "string": "zorg", "integer": "2024", "decimal": "1.5", "date": "2025-01-01",
+               "gYear": "2025", "boolean": "true"}
+    queries_dir = settings().queries_dir
+    queries = list(Registry.from_directory(queries_dir)) + list(Registry.from_directory(queries_dir / "internal"))
+    assert len(queries) > 30
+    for query in queries:
+        params = {p.name: p.default or samples[p.type.name] for p in query.parameters if p.required or p.default}
+        bound = query.bind(params)
+        assert _terms(api_store.query(query.sparql, substitutions=bound)) == \
+            _terms(direct_store.query(query.sparql, substitutions=bound)), query.name
+
+
+def _terms(result) -> list:
+    from beleidsgraaf.results import is_graph_result
+
+    if is_graph_result(result):
+        return sorted(repr(t) for t in result)
+    if not hasattr(result, "variables"):
+        return [bool(result)]
+    names = [v.value for v in result.variables]
+    return [[repr(row[n]) for n in names] for row in result]
+
+
+@pytest.mark.parametrize("name, value", [
+    ("BELEIDSGRAAF_QUERY_TIMEOUT", "ten"),
+    ("BELEIDSGRAAF_QUERY_TIMEOUT", "-1"),
+    ("BELEIDSGRAAF_MAX_RESULT_ROWS", "1.5"),
+    ("BELEIDSGRAAF_QUERY_WORKERS", "0"),
+    ("BELEIDSGRAAF_QUEUE_WAIT", "inf"),
+])
+def test_bad_limit_settings_are_named(name, value):
+    with pytest.raises(QueryError) as caught:
+        QueryLimits.from_env({name: value})
+    assert name in str(caught.value) and repr(value) in str(caught.value)
+
+
+def test_limit_settings_are_read_from_the_environment():
+    limits = QueryLimits.from_env({"BELEIDSGRAAF_QUERY_TIMEOUT": "2.5", "BELEIDSGRAAF_MAX_RESULT_ROWS": "10",
+                                   "BELEIDSGRAAF_QUERY_WORKERS": "3", "BELEIDSGRAAF_QUEUE_WAIT": "0.25"})
+    assert limits == QueryLimits(timeout=2.5, max_rows=10, workers=3, queue_wait=0.25)
+
+
+def test_validations_beyond_their_places_get_503(api_app, monkeypatch):
+    """SHACL runs in the server process and cannot be interrupted: only so many at once."""
+    import api.validate as validate_module
+    from api.capacity import Slots
+
+    real = validate_module.validate_graph
+
+    def slow_validation(*args, **kwargs):
+        time.sleep(1.0)  # holds the one place long enough for a second upload to arrive
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(validate_module, "validate_graph", slow_validation)
+    monkeypatch.setattr(api_app.state.ctx, "validation_slots", Slots(1, 0.2, "validations"))
+    turtle = "<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n"
+    answers = []
+    with running(api_app) as base:
+        def upload():
+            answers.append(httpx.post(f"{base}/validate", content=turtle, timeout=30,
+                                      headers={"Content-Type": "text/turtle", "Accept": "application/json"}))
+
+        first = threading.Thread(target=upload)
+        first.start()
+        time.sleep(0.3)
+        upload()
+        first.join()
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [200, 503], statuses
+    busy = next(a for a in answers if a.status_code == 503)
+    assert busy.headers["Retry-After"] == "1" and "validations" in busy.json()["message"]

@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--materialise", action="store_true", help="add RDFS entailments in graph .../graph/inferred")
     b.add_argument("--skip-validation", action="store_true", help="do not run SHACL before writing")
     b.add_argument("--reason", action="store_true", help="also check consistency with HermiT (needs Java)")
+    b.add_argument("--extra", type=Path, action="append", default=[], metavar="FILE|DIR",
+                   help="also load these RDF files or folders, each file into its own named graph "
+                        "(.../graph/FILE-NAME), validated with the shipped data unless --skip-validation; repeatable")
     b.set_defaults(func=_cmd_build)
 
     v = sub.add_parser("validate", help="SHACL-validate RDF files or folders against our shapes")
@@ -73,7 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_cmd_sparql)
 
     sy = sub.add_parser("synth", help="write a deterministic synthetic dataset for scale tests")
-    sy.add_argument("--municipalities", "-n", type=int, required=True, help="number of municipalities (regions of 5)")
+    sy.add_argument("--municipalities", "-n", type=int, required=True,
+                    help="number of municipalities (regions of 5); each is about as large as the shipped graph, "
+                         "so N - 1 of them with the shipped data make a graph N times its size")
     sy.add_argument("--out", type=Path, required=True, help="output folder (N-Triples files)")
     sy.add_argument("--seed", type=int, default=42)
     sy.set_defaults(func=_cmd_synth)
@@ -94,7 +99,7 @@ def _cmd_build(args) -> int:
     from .pipeline import build
 
     report = build(args.store or settings().store_dir, validate=not args.skip_validation,
-                   materialise=args.materialise, reason=args.reason, log=_err)
+                   materialise=args.materialise, reason=args.reason, extra=args.extra, log=_err)
     return EXIT_OK if report else EXIT_INVALID
 
 

@@ -18,13 +18,20 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["bench"]:
+        return _run_guarded(lambda: _cmd_bench(argv[1:]))
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    return _run_guarded(lambda: args.func(args))
+
+
+def _run_guarded(command) -> int:
     try:
-        return args.func(args)
+        return command()
     except UserError as exc:
         print(f"beleidsgraaf: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -82,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     sy.add_argument("--out", type=Path, required=True, help="output folder (N-Triples files)")
     sy.add_argument("--seed", type=int, default=42)
     sy.set_defaults(func=_cmd_synth)
+
+    # Parsed by bench/cli.py (the benchmark lives in the repository's bench/ folder); listed here for --help.
+    sub.add_parser("bench", add_help=False, help="benchmark and load test (see 'beleidsgraaf bench --help')")
 
     sv = sub.add_parser("serve", help="serve the web API and browser")
     sv.add_argument("--host", default="127.0.0.1")
@@ -164,6 +174,18 @@ def _cmd_synth(args) -> int:
     counts = generate(args.municipalities, args.out, seed=args.seed)
     print(f"wrote {sum(counts.values())} triples in {len(counts)} files to {args.out}")
     return EXIT_OK
+
+
+def _cmd_bench(argv: list[str]) -> int:
+    home = str(settings().home)
+    if home not in sys.path:
+        sys.path.insert(0, home)
+    try:
+        from bench.cli import main as bench_main
+    except ImportError as exc:
+        raise UserError(f"the benchmark needs the repository's bench/ folder and the 'bench' extra "
+                        f"(pip install -e '.[bench]'): {exc}") from None
+    return bench_main(argv)
 
 
 def _cmd_serve(args) -> int:

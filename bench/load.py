@@ -47,19 +47,21 @@ class Request:
     path: str
     kwargs: dict = field(default_factory=dict)
     expect: int | None = None      # a deliberate error: the status it must get
+    name: str | None = None        # the query, for the per-query breakdown
 
 
 @dataclass
 class Outcome:
     kind: str
+    name: str | None
     seconds: float
     status: int | None
     cause: str | None               # None when the answer was what we wanted
 
 
 def build_mix(entities: list[str], rng: random.Random) -> dict[str, list[Request]]:
-    canned = [Request("canned", *q.our_request()) for q in canned_queries()]
-    sparql = [Request("sparql", *q.our_request()) for q in adhoc_queries()]
+    canned = [Request("canned", *q.our_request(), name=q.name) for q in canned_queries()]
+    sparql = [Request("sparql", *q.our_request(), name=q.name) for q in adhoc_queries()]
     pages = [Request("entity-page", "GET", "/id/" + iri[len(ID_PREFIX):] + ".html") for iri in entities]
     plan = SMALL_PLAN.read_bytes()
     validate = [Request("validate", "POST", "/validate", {"content": plan, "headers": {
@@ -101,7 +103,7 @@ async def client(base_url: str, mix: dict[str, list[Request]], deadline: float, 
                 cause = "timeout"
             except httpx.TransportError as exc:
                 cause = type(exc).__name__
-            outcomes.append(Outcome(kind, time.perf_counter() - started, status, cause))
+            outcomes.append(Outcome(kind, request.name, time.perf_counter() - started, status, cause))
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -125,8 +127,16 @@ def summarise(outcomes: list[Outcome], elapsed_s: float) -> dict:
                        "max_ms": _ms(max(seconds) if seconds else None)}
     causes = Counter(o.cause for o in outcomes if o.cause)
     deliberate = by_kind.get("deliberate-bad", [])
+    by_name: dict[str, list[Outcome]] = defaultdict(list)
+    for o in outcomes:
+        if o.name:
+            by_name[o.name].append(o)
+    queries = {name: {"requests": len(group), "errors": sum(1 for o in group if o.cause),
+                      "p50_ms": _ms(percentile([o.seconds for o in group], 0.5)),
+                      "max_ms": _ms(max(o.seconds for o in group))} for name, group in sorted(by_name.items())}
     return {"requests": len(outcomes), "elapsed_s": round(elapsed_s, 2),
             "throughput_rps": round(len(outcomes) / elapsed_s, 2) if elapsed_s else 0.0, "kinds": kinds,
+            "queries": queries,
             "errors": {"total": sum(causes.values()), "by_cause": dict(causes.most_common())},
             "deliberate": {"sent": len(deliberate), "as_expected": sum(1 for o in deliberate if not o.cause)}}
 

@@ -183,6 +183,12 @@ def ms(value: float | None) -> str:
     return f"{value:.1f}" if value < 10 else f"{value:.0f}"
 
 
+def duration(value: float | None) -> str:
+    """Milliseconds with their unit."""
+    text = ms(value)
+    return text if value is None or value >= 1000 else f"{text} ms"
+
+
 def fmt_cell(cell: dict | None, notes: list[str], what: str, p: str = "p50_ms") -> str:
     if not cell:
         return "-"
@@ -328,6 +334,10 @@ def _size_table(size: str, e: dict, settings: dict) -> list[str]:
               f"{settings.get('peer_budget_s')} s); time limit per request {settings.get('timeout_s')} s (peer "
               f"{settings.get('peer_timeout_s')} s). Fewest samples of a measured cell of ours in this table: "
               f"{min(samples) if samples else '-'}.", ""]
+    if e.get("wall_s"):
+        phases = ", ".join(f"{name.replace('_', '-')} {seconds / 60:.1f}" for name, seconds in e.get("phase_s", {}).items())
+        lines += [f"This size took {e['wall_s'] / 60:.1f} min of the run" + (f" ({phases} min)" if phases else "")
+                  + ".", ""]
     return lines
 
 
@@ -347,6 +357,10 @@ def _load_section(load: dict | None) -> list[str]:
     if load["errors"]["total"]:
         lines += ["Errors by cause: " + ", ".join(f"{cause} {n}" for cause, n in load["errors"]["by_cause"].items()),
                   ""]
+    slowest = sorted((load.get("queries") or {}).items(), key=lambda kv: -(kv[1]["p50_ms"] or 0))[:8]
+    if slowest:
+        lines += ["Slowest queries under load (p50, requests, errors): " + "; ".join(
+            f"`{name}` {duration(q['p50_ms'])} ({q['requests']}, {q['errors']})" for name, q in slowest) + ".", ""]
     if load.get("deliberate"):
         lines += [f"Deliberately bad requests (malformed SPARQL, unparseable upload), answered as expected: "
                   f"{load['deliberate']['as_expected']} of {load['deliberate']['sent']}.", ""]
@@ -365,8 +379,11 @@ def _method(settings: dict) -> list[str]:
             "- Every target gets the same queries on the same store: each canned query in queries/ with its "
             "example parameters (defaults; `search` with text=zorg) and the ad-hoc research queries in "
             "bench/queries/ (aggregations, property paths, OPTIONAL-heavy, regex and text filters).",
-            "- One target at a time. In-process runs happen in a worker process, HTTP runs against a server "
-            "subprocess on 127.0.0.1, with one keep-alive client; a run reads the whole result or response.",
+            "- One request at a time. In-process runs happen in a worker process (a run is the query plus "
+            "serializing its whole result as SPARQL JSON or N-Triples, as the service does); HTTP runs go to a "
+            "server subprocess on 127.0.0.1 through one keep-alive client and read the whole response. Our three "
+            "targets are measured query by query, back to back, so a change in the machine's load hits them alike; "
+            "the peer runs afterwards, alone.",
             "- The first run of each query is a warm-up and is not counted unless it takes more than 1 s. A request "
             "past the time limit is abandoned and the server (or worker) restarted; the value is a lower bound. "
             "Such a query is not run again at larger sizes on that target, nor on bare Oxigraph and over HTTP at "

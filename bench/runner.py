@@ -74,27 +74,32 @@ class Run:
         data = prepare(size, self.s.cache, rebuild=self.s.rebuild, log=self.log)
         self.log(f"  {data.quads} quads; build {data.meta['build_s']} s (measured {data.meta['built_at']})")
         entry: dict = {"quads": data.quads, "municipalities": data.municipalities, "build": data.meta,
-                       "queries": {q.name: {"kind": q.kind, "tags": list(q.tags)} for q in self.queries}}
-        self._in_process(data, entry)
-        self._ours_over_http(data, entry)
+                       "queries": {q.name: {"kind": q.kind, "tags": list(q.tags)} for q in self.queries},
+                       "phase_s": {}}
+        phases = [("cold_start", lambda: self._cold_starts(data, entry)),
+                  ("ours", lambda: self._ours(data, entry))]
         if self.s.peer:
-            self._peer(data, entry)
+            phases.append(("peer", lambda: self._peer(data, entry)))
         if self.s.shacl:
-            entry["shacl"] = self._shacl(data)
+            phases.append(("shacl", lambda: entry.__setitem__("shacl", self._shacl(data))))
+        for name, phase in phases:
+            started = time.perf_counter()
+            phase()
+            entry["phase_s"][name] = round(time.perf_counter() - started, 1)
         return entry
 
     # -- targets ---------------------------------------------------------------------------
 
     def _measure(self, target: str, query: BenchQuery, size: int, how) -> dict:
         smaller = self.timed_out_at.get((target, query.name))
-        engine_timeout = self.timed_out_at.get(("store", query.name)) == size and target in {"oxigraph", "http"}
+        engine_timeout = self.timed_out_at.get(("store", query.name)) if target in {"oxigraph", "http"} else None
         if smaller is not None:
             m = skipped_after_timeout(smaller, self.s.policy(target).timeout_s)
-        elif engine_timeout:
+        elif engine_timeout is not None:
             # Same engine, same data: bare pyoxigraph and the service cannot be faster than the
             # engine itself; running them would only burn another time limit each.
             m = Measurement(timeout_s=self.s.policy(target).timeout_s,
-                            skipped=f"the engine (our Store in-process) timed out at {size}x; not run")
+                            skipped=f"the engine (our Store in-process) timed out at {engine_timeout}x; not run")
         else:
             m = how(self.s.policy(target))
             if m.timed_out:
@@ -102,29 +107,30 @@ class Run:
         self.log(f"    {target:8} {query.name:42} {_short(m)}")
         return m.as_dict()
 
-    def _in_process(self, data: PreparedData, entry: dict) -> None:
-        self.log("  in-process (our Store, bare pyoxigraph)")
-        with InProcessRunner(data.store_path) as worker:
-            for q in self.queries:
-                for engine in ("store", "oxigraph"):
-                    entry["queries"][q.name][engine] = self._measure(
-                        engine, q, data.size, lambda policy, e=engine, name=q.name: worker.measure(name, e, policy))
-
-    def _ours_over_http(self, data: PreparedData, entry: dict) -> None:
-        log_path = data.folder / "serve.log"
+    def _cold_starts(self, data: PreparedData, entry: dict) -> None:
         cold = []
         for _ in range(max(1, self.s.cold_starts)):
-            with OurServer(data.store_path, log_path, self.s.serve_args) as server:
+            with OurServer(data.store_path, data.folder / "serve.log", self.s.serve_args) as server:
                 cold.append(round(server.start(), 3))
         entry["cold_start_s"] = cold
-        self.log(f"  serve cold start {cold} s; over HTTP")
-        with OurServer(data.store_path, log_path, self.s.serve_args) as server:
+        self.log(f"  serve cold start {cold} s")
+
+    def _ours(self, data: PreparedData, entry: dict) -> None:
+        """Our Store and bare pyoxigraph in-process and our server over HTTP, one query at a
+        time on all three, so a change in the machine's load hits them alike."""
+        self.log("  our Store and bare pyoxigraph in-process, beleidsgraaf serve over HTTP")
+        with InProcessRunner(data.store_path) as worker, \
+                OurServer(data.store_path, data.folder / "serve.log", self.s.serve_args) as server:
             server.start()
             target = HttpTarget(server.base_url, on_timeout=server.restart)
             try:
                 for q in self.queries:
-                    entry["queries"][q.name]["http"] = self._measure(
-                        "http", q, data.size, lambda policy, r=q.our_request(): target.measure(r, policy))
+                    cells = entry["queries"][q.name]
+                    for engine in ("store", "oxigraph"):
+                        cells[engine] = self._measure(
+                            engine, q, data.size, lambda policy, e=engine, name=q.name: worker.measure(name, e, policy))
+                    cells["http"] = self._measure(
+                        "http", q, data.size, lambda policy, q=q: target.measure(q.our_request(), policy))
                 entry["pages"] = {}
                 for page in PAGES:
                     m = target.measure(("GET", page.path, {"params": page.params}), self.s.policy("http"))
@@ -146,7 +152,7 @@ class Run:
             try:
                 for q in self.queries:
                     entry["queries"][q.name]["peer"] = self._measure(
-                        "peer", q, data.size, lambda policy, r=q.peer_request(): target.measure(r, policy))
+                        "peer", q, data.size, lambda policy, q=q: target.measure(q.peer_request(), policy))
                 entry["memory_peer"] = peer.memory()
             finally:
                 target.close()

@@ -137,3 +137,24 @@ def test_repetition_policy_counts_warmup_budget_and_timeouts():
 
     m = run_repeated(stuck, Policy(timeout_s=30))
     assert m.timed_out and m.lower_bound_s == 30 and m.as_dict()["timeout_s"] == 30
+
+
+def test_targets_take_time_limits_as_lower_bounds():
+    from bench.targets import evaluate
+
+    def size(http_ms, peer):
+        return {"quads": 1, "queries": {"q": {"kind": "canned", "http": {"n": 5, "p50_ms": http_ms, "p99_ms": http_ms},
+                                             "oxigraph": {"n": 5, "p50_ms": http_ms - 1, "p99_ms": http_ms},
+                                             "peer": peer}}}
+
+    def status(report, key):
+        return next(t for t in evaluate(report) if t["id"] == key)
+
+    timed_out = {"n": 0, "timeout_s": 30}
+    assert status({"sizes": {"342": size(50, timed_out)}}, "peer-ratio-342x")["status"] == "met"      # >= 600x
+    assert status({"sizes": {"342": size(5000, timed_out)}}, "peer-ratio-342x")["status"] == "cannot tell"  # >= 6x
+    slow_peer = {"n": 3, "p50_ms": 900, "p99_ms": 900}
+    assert status({"sizes": {"342": size(50, slow_peer)}}, "peer-ratio-342x")["status"] == "missed"    # 18x
+    result = status({"sizes": {"342": size(50, slow_peer)}}, "canned-342x")
+    assert result["status"] == "met" and "50.0 ms" in result["measured"]
+    assert status({"sizes": {"342": size(50, slow_peer)}}, "http-overhead-342x")["status"] == "met"

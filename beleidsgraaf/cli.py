@@ -18,13 +18,20 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["bench"]:
+        return _run_guarded(lambda: _cmd_bench(argv[1:]))
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    return _run_guarded(lambda: args.func(args))
+
+
+def _run_guarded(command) -> int:
     try:
-        return args.func(args)
+        return command()
     except UserError as exc:
         print(f"beleidsgraaf: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -47,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--materialise", action="store_true", help="add RDFS entailments in graph .../graph/inferred")
     b.add_argument("--skip-validation", action="store_true", help="do not run SHACL before writing")
     b.add_argument("--reason", action="store_true", help="also check consistency with HermiT (needs Java)")
+    b.add_argument("--extra", type=Path, action="append", default=[], metavar="FILE|DIR",
+                   help="also load these RDF files or folders, each file into its own named graph "
+                        "(.../graph/FILE-NAME), validated with the shipped data unless --skip-validation; repeatable")
     b.set_defaults(func=_cmd_build)
 
     v = sub.add_parser("validate", help="SHACL-validate RDF files or folders against our shapes")
@@ -76,10 +86,15 @@ def _parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_cmd_sparql)
 
     sy = sub.add_parser("synth", help="write a deterministic synthetic dataset for scale tests")
-    sy.add_argument("--municipalities", "-n", type=int, required=True, help="number of municipalities (regions of 5)")
+    sy.add_argument("--municipalities", "-n", type=int, required=True,
+                    help="number of municipalities (regions of 5); each is about as large as the shipped graph, "
+                         "so N - 1 of them with the shipped data make a graph N times its size")
     sy.add_argument("--out", type=Path, required=True, help="output folder (N-Triples files)")
     sy.add_argument("--seed", type=int, default=42)
     sy.set_defaults(func=_cmd_synth)
+
+    # Parsed by bench/cli.py (the benchmark lives in the repository's bench/ folder); listed here for --help.
+    sub.add_parser("bench", add_help=False, help="benchmark and load test (see 'beleidsgraaf bench --help')")
 
     sv = sub.add_parser("serve", help="serve the web API and browser")
     sv.add_argument("--host", default="127.0.0.1")
@@ -103,7 +118,7 @@ def _cmd_build(args) -> int:
         raise UserError(f"--target '{args.target}': give the http(s) URL of a SPARQL endpoint, "
                         f"e.g. http://127.0.0.1:8890/sparql (for a folder use --store)")
     report = build(args.target or args.store or settings().store_dir, validate=not args.skip_validation,
-                   materialise=args.materialise, reason=args.reason, log=_err)
+                   materialise=args.materialise, reason=args.reason, extra=args.extra, log=_err)
     return EXIT_OK if report else EXIT_INVALID
 
 
@@ -170,6 +185,18 @@ def _cmd_synth(args) -> int:
     counts = generate(args.municipalities, args.out, seed=args.seed)
     print(f"wrote {sum(counts.values())} triples in {len(counts)} files to {args.out}")
     return EXIT_OK
+
+
+def _cmd_bench(argv: list[str]) -> int:
+    home = str(settings().home)
+    if home not in sys.path:
+        sys.path.insert(0, home)
+    try:
+        from bench.cli import main as bench_main
+    except ImportError as exc:
+        raise UserError(f"the benchmark needs the repository's bench/ folder and the 'bench' extra "
+                        f"(pip install -e '.[bench]'): {exc}") from None
+    return bench_main(argv)
 
 
 def _cmd_serve(args) -> int:

@@ -13,7 +13,7 @@ from rdflib import Graph
 
 from .backends import QueryStore, is_remote_spec, is_store_spec, open_store
 from .config import settings
-from .dataset import data_files, load_graph, ontology_files, ontology_graph
+from .dataset import GraphFile, data_files, load_graph, ontology_files, ontology_graph, read_graph_file
 from .errors import UserError
 from .rdfio import read_file, to_graph
 from .store import Store, build_store, read_shipped_quads
@@ -57,15 +57,35 @@ def validate_paths(paths: list[Path], *, with_shipped: bool = False) -> Validati
     return validate_graph(data, context=context)
 
 
+def read_extra_quads(paths: list[Path], cfg=None) -> list[ox.Quad]:
+    """RDF files or folders to load besides the shipped data, each file into its own named
+    graph named after the file, like data/ files (e.g. a new plan, or synthetic data)."""
+    cfg = cfg or settings()
+    taken = {gf.graph_iri: gf.path for gf in ontology_files(cfg) + data_files(cfg)}
+    quads: list[ox.Quad] = []
+    for file in collect_rdf_files(paths):
+        graph = cfg.graph_ns + file.stem
+        if graph in taken:
+            raise UserError(f"{file}: its named graph <{graph}> would merge with {taken[graph]}; "
+                            f"rename the file so its name differs from every file in data/ and ontology/")
+        taken[graph] = file
+        quads.extend(read_graph_file(GraphFile(file, graph), cfg))
+    return quads
+
+
 def build(store_path: Path | str, *, validate: bool = True, materialise: bool = False, reason: bool = False,
-          log: Callable[[str], None] = _quiet) -> bool:
-    """Validate the shipped data and write the store (a folder, or the http(s) URL of a
-    SPARQL endpoint); False when validation fails."""
+          extra: list[Path] | None = None, log: Callable[[str], None] = _quiet) -> bool:
+    """Validate the shipped data (and any extra files) and write the store (a folder, or the
+    http(s) URL of a SPARQL endpoint); False when validation fails."""
     cfg = settings()
     started = time.perf_counter()
     quads = read_shipped_quads(cfg)  # parsed once; validation, reasoning and the store share it
+    if extra:
+        quads.extend(read_extra_quads(extra, cfg))
     ontology_graph_name = ox.NamedNode(cfg.graph_ns + "ontology")
-    data = to_graph(q for q in quads if q.graph_name != ontology_graph_name)
+    # Only what needs rdflib gets the (slow, large) rdflib copy: a big --skip-validation build does not.
+    data = to_graph(q for q in quads if q.graph_name != ontology_graph_name) if validate or reason or materialise \
+        else None
     if validate:
         report = validate_graph(data)
         log(f"validation: {report.summary()}")
@@ -81,21 +101,21 @@ def build(store_path: Path | str, *, validate: bool = True, materialise: bool = 
         log(f"reasoning: {consistency.summary()}")
         if not consistency.consistent or consistency.unsatisfiable_classes:
             return False
-    extra = None
+    entailed = None
     if materialise:
         from .reasoning import materialise as entail
 
-        extra = entail(full)
-        log(f"materialised {len(extra)} entailed triples into {cfg.graph_ns}inferred")
+        entailed = entail(full)
+        log(f"materialised {len(entailed)} entailed triples into {cfg.graph_ns}inferred")
     if is_remote_spec(store_path):
         from .backends.remote_load import load_endpoint
         from .rdfio import to_oxigraph
 
         inferred = ox.NamedNode(cfg.graph_ns + "inferred")
-        extra_quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), inferred) for s, p, o in extra or ()]
+        extra_quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), inferred) for s, p, o in entailed or ()]
         count = load_endpoint(str(store_path), cfg, quads + extra_quads, log)
     else:
-        count = build_store(Path(store_path), cfg, extra=extra, quads=quads)
+        count = build_store(Path(store_path), cfg, extra=entailed, quads=quads)
     log(f"store written to {store_path}: {count} quads in {time.perf_counter() - started:.1f} s")
     return True
 

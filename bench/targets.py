@@ -1,0 +1,184 @@
+"""The performance targets of issues 7 and 8, checked against a benchmark report: met or
+missed with the measured number, or "not measured" when the run did not cover them."""
+
+from __future__ import annotations
+
+import statistics
+
+MET, MISSED, NOT_MEASURED, UNDECIDED = "met", "missed", "not measured", "cannot tell"
+
+
+def _size(report: dict, size: int) -> dict | None:
+    return report.get("sizes", {}).get(str(size))
+
+
+def _canned(entry: dict) -> dict[str, dict]:
+    return {name: q for name, q in entry["queries"].items() if q["kind"] == "canned"}
+
+
+def _p50(cell: dict | None) -> float | None:
+    return cell.get("p50_ms") if cell and cell.get("n") else None
+
+
+def _target(key: str, text: str, status: str, measured: str) -> dict:
+    return {"id": key, "target": text, "status": status, "measured": measured}
+
+
+def _worst_p50(entry: dict, target: str, limit_ms: float, key: str, text: str) -> dict:
+    worst_name, worst = None, -1.0
+    unanswered = []
+    for name, q in _canned(entry).items():
+        p50 = _p50(q.get(target))
+        if p50 is None:
+            unanswered.append(name)
+        elif p50 > worst:
+            worst_name, worst = name, p50
+    if unanswered:
+        return _target(key, text, MISSED, f"no answer in time for {', '.join(sorted(unanswered))}")
+    over = sum(1 for q in _canned(entry).values() if _p50(q.get(target)) > limit_ms)
+    return _target(key, text, MET if worst <= limit_ms else MISSED,
+                   f"slowest: {worst_name} {worst:.1f} ms" + (f"; {over} of {len(_canned(entry))} over" if over else ""))
+
+
+def evaluate(report: dict) -> list[dict]:
+    out = []
+    one, big, thirty = _size(report, 1), _size(report, 342), _size(report, 30)
+
+    text = "1x over HTTP: every canned query p50 <= 5 ms"
+    out.append(_worst_p50(one, "http", 5, "canned-1x", text) if one else _target("canned-1x", text, NOT_MEASURED, "-"))
+    text = "1x: entity page p50 <= 20 ms"
+    page = (one or {}).get("pages", {}).get("entity-page")
+    out.append(_target("entity-page-1x", text, NOT_MEASURED, "-") if not _p50(page) else
+               _target("entity-page-1x", text, MET if page["p50_ms"] <= 20 else MISSED, f"{page['p50_ms']:.1f} ms"))
+
+    text = "342x over HTTP: every canned query p50 <= 100 ms"
+    out.append(_worst_p50(big, "http", 100, "canned-342x", text) if big else
+               _target("canned-342x", text, NOT_MEASURED, "-"))
+    out.append(_peer_ratio(big))
+    out.append(_http_overhead(big))
+
+    text = "serve ready <= 2 s on a built 342x store"
+    if big and big.get("cold_start_s"):
+        cold = statistics.median(big["cold_start_s"])
+        out.append(_target("cold-start-342x", text, MET if cold <= 2 else MISSED, f"median {cold:.2f} s of "
+                           f"{len(big['cold_start_s'])} starts"))
+    else:
+        out.append(_target("cold-start-342x", text, NOT_MEASURED, "-"))
+    text = "resident memory <= 1.5 GB at 342x (serving process tree, after the query run)"
+    if big and big.get("memory_serve"):
+        mem = big["memory_serve"]
+        out.append(_target("memory-342x", text, MET if mem["pss_mb"] <= 1536 else MISSED,
+                           f"PSS {mem['pss_mb']:.0f} MB, RSS {mem['rss_mb']:.0f} MB in {mem['processes']} process(es)"))
+    else:
+        out.append(_target("memory-342x", text, NOT_MEASURED, "-"))
+
+    out.append(_shacl(one, "shacl-1x", "SHACL validation of the shipped graph <= 1 s", 1.0))
+    out.append(_shacl(thirty, "shacl-30x", "SHACL validation of the 30x graph <= 15 s", 15.0))
+    out.append(_shacl_comparison(thirty))
+    out.extend(_load(report.get("load")))
+    return out
+
+
+def _peer_ratio(big: dict | None) -> dict:
+    text = "342x: every canned query >= 20x faster than the peer (over HTTP, p50)"
+    if not big:
+        return _target("peer-ratio-342x", text, NOT_MEASURED, "-")
+    ratios, unknown = [], []
+    for name, q in _canned(big).items():
+        ours, peer = _p50(q.get("http")), q.get("peer")
+        if ours is None or not peer:
+            unknown.append(name)
+            continue
+        if _p50(peer) is not None:
+            ratios.append((peer["p50_ms"] / ours, False, name))
+        elif peer.get("timeout_s"):
+            ratios.append((1000 * peer["timeout_s"] / ours, True, name))   # a lower bound
+        else:
+            unknown.append(name)
+    if not ratios:
+        return _target("peer-ratio-342x", text, NOT_MEASURED, "no query answered by both")
+    low, bound, name = min(ratios, key=lambda r: r[0])
+    status = MET if low >= 20 else (UNDECIDED if bound else MISSED)
+    measured = f"lowest: {name} {'>=' if bound else ''}{low:.0f}x"
+    if unknown:
+        status = UNDECIDED if status == MET else status
+        measured += f"; not comparable: {', '.join(sorted(unknown))}"
+    return _target("peer-ratio-342x", text, status, measured)
+
+
+def _http_overhead(big: dict | None) -> dict:
+    text = "342x: HTTP overhead over bare pyoxigraph <= 2 ms at p50 (canned queries)"
+    if not big:
+        return _target("http-overhead-342x", text, NOT_MEASURED, "-")
+    overheads = [(q["http"]["p50_ms"] - q["oxigraph"]["p50_ms"], name) for name, q in _canned(big).items()
+                 if _p50(q.get("http")) is not None and _p50(q.get("oxigraph")) is not None]
+    if not overheads:
+        return _target("http-overhead-342x", text, NOT_MEASURED, "no query answered by both")
+    worst, name = max(overheads)
+    median = statistics.median(o for o, _ in overheads)
+    return _target("http-overhead-342x", text, MET if worst <= 2 else MISSED,
+                   f"largest: {name} {worst:.1f} ms; median {median:.1f} ms over {len(overheads)} queries")
+
+
+def _shacl(entry: dict | None, key: str, text: str, limit_s: float) -> dict:
+    shacl = (entry or {}).get("shacl")
+    if not shacl:
+        return _target(key, text, NOT_MEASURED, "-")
+    seconds, what = shacl_seconds(shacl)
+    if seconds is None:
+        if shacl.get("timed_out") or shacl.get("skipped"):
+            return _target(key, text, MISSED, f"> {shacl.get('timeout_s')} s (time limit)")
+        return _target(key, text, NOT_MEASURED, shacl.get("error", "-"))
+    return _target(key, text, MET if seconds <= limit_s else MISSED, f"{seconds:.2f} s ({what})")
+
+
+def shacl_seconds(shacl: dict) -> tuple[float | None, str]:
+    """The fastest validator's time: from shacl_compare's per-validator results, or the
+    timed `beleidsgraaf validate`."""
+    validators = shacl.get("validators")
+    if isinstance(validators, dict):
+        timed = [(v["seconds"], name) for name, v in validators.items() if isinstance(v, dict) and v.get("seconds")]
+        if timed:
+            return min(timed)
+    if shacl.get("seconds") is not None:
+        return shacl["seconds"], shacl.get("tool", "validate")
+    return None, ""
+
+
+def _shacl_comparison(entry: dict | None) -> dict:
+    text = "30x: chosen validator >= 2x faster than pyshacl, same conformance and result count"
+    validators = ((entry or {}).get("shacl") or {}).get("validators")
+    if not isinstance(validators, dict) or "pyshacl" not in validators or len(validators) < 2:
+        return _target("shacl-vs-pyshacl-30x", text, NOT_MEASURED,
+                       "needs bench/shacl_compare.py (pyshacl and an alternative)")
+    py = validators["pyshacl"]
+    others = {n: v for n, v in validators.items() if n != "pyshacl" and v.get("seconds")}
+    if not others or not py.get("seconds"):
+        return _target("shacl-vs-pyshacl-30x", text, UNDECIDED, "a validator gave no time")
+    name, best = min(others.items(), key=lambda kv: kv[1]["seconds"])
+    speedup = py["seconds"] / best["seconds"]
+    same = all(best.get(k) == py.get(k) for k in ("conforms", "results") if k in py)
+    return _target("shacl-vs-pyshacl-30x", text, MET if speedup >= 2 and same else MISSED,
+                   f"{name} {best['seconds']:.1f} s vs pyshacl {py['seconds']:.1f} s ({speedup:.1f}x); "
+                   f"same report: {'yes' if same else 'no'}")
+
+
+def _load(load: dict | None) -> list[dict]:
+    text_errors = "load (issue 8): 0 errors from 50 clients over 60 s on 30x"
+    text_p99 = "load (issue 8): canned-query p99 <= 500 ms"
+    if not load:
+        return [_target("load-errors", text_errors, NOT_MEASURED, "-"), _target("load-p99", text_p99, NOT_MEASURED, "-")]
+    errors = load["errors"]["total"]
+    shape = f"{load['clients']} clients, {load['duration_s']:.0f} s, {load['size']}x"
+    full = load["clients"] >= 50 and load["duration_s"] >= 60 and load["size"] >= 30
+    if not full:
+        shape += "; smaller than the target's 50 clients, 60 s, 30x"
+    p99 = load["kinds"].get("canned", {}).get("p99_ms")
+
+    def verdict(ok: bool) -> str:
+        return (MET if ok else MISSED) if full else NOT_MEASURED
+
+    return [_target("load-errors", text_errors, verdict(errors == 0),
+                    f"{errors} errors of {load['requests']} requests ({shape})"),
+            _target("load-p99", text_p99, NOT_MEASURED if p99 is None else verdict(p99 <= 500),
+                    "-" if p99 is None else f"{p99:.0f} ms ({shape})")]

@@ -122,20 +122,20 @@ def run(request: Request, query: CannedQuery) -> Response:
 
 def page_links(request: Request, query: CannedQuery, values: dict, rendered: dict) -> dict | None:
     """Links to the previous and next page of a paged query's HTML view. A page that holds
-    fewer values of the paged variable than it may is the last one."""
+    fewer values (combinations) of the paged variables than it may is the last one."""
     page = query.page(values)
     if page is None or rendered.get("kind") != "table":
         return None
-    column = rendered["variables"].index(page.variable) if page.variable in rendered["variables"] else None
-    shown = {row[column] for row in rendered["rows"]} if column is not None else set(range(len(rendered["rows"])))
-    shown.discard(None)
+    columns = [rendered["variables"].index(v) for v in page.variables if v in rendered["variables"]]
+    shown = {tuple(row[c] for c in columns) for row in rendered["rows"]}
+    shown.discard(tuple(None for _ in columns))
 
     def link(offset: int) -> str:
         params = {k: v for k, v in request.query_params.items() if k != "offset"}
         params["offset"] = str(offset)
         return "?" + urlencode(params)
 
-    return {"variable": page.variable, "limit": page.limit, "offset": page.offset, "shown": len(shown),
+    return {"variables": page.variables, "limit": page.limit, "offset": page.offset, "shown": len(shown),
             "next": link(page.next_offset) if len(shown) >= page.limit else None,
             "previous": link(page.previous_offset) if page.previous_offset is not None else None}
 

@@ -125,10 +125,10 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Page:
-    """Which page of a paged query: at most `limit` values of the paged variable, after
-    skipping `offset` of them."""
+    """Which page of a paged query: at most `limit` values of the paged variables (one
+    variable, or a combination such as law and citing item), after skipping `offset`."""
 
-    variable: str
+    variables: tuple[str, ...]
     limit: int
     offset: int
 
@@ -151,7 +151,7 @@ class CannedQuery:
     parameters: tuple[Parameter, ...] = ()
     tags: tuple[str, ...] = ()
     query_form: str = "SELECT"
-    pagination: str | None = None  # the variable whose values a page counts
+    pagination: tuple[str, ...] | None = None  # the variables whose combinations a page counts
 
     def label(self, lang: str = "nl") -> str:
         return self.title.get(lang) or next(iter(self.title.values()), self.name)
@@ -246,13 +246,14 @@ def parse_query_file(path: Path) -> CannedQuery:
     form = _query_form(sparql)
     pagination = meta.get("pagination")
     if pagination is not None:
-        _check_pagination(path, str(pagination), params, sparql)
+        pagination = tuple(str(pagination).split())
+        _check_pagination(path, pagination, params, sparql)
     return CannedQuery(name=name, title=_lang_map(meta["title"]), description=_lang_map(meta["description"]),
                        sparql=sparql, path=path, parameters=params, tags=tuple(meta.get("tags") or ()),
-                       query_form=form, pagination=None if pagination is None else str(pagination))
+                       query_form=form, pagination=pagination)
 
 
-def _check_pagination(path: Path, variable: str, params: tuple[Parameter, ...], sparql: str) -> None:
+def _check_pagination(path: Path, variables: tuple[str, ...], params: tuple[Parameter, ...], sparql: str) -> None:
     """A paged query declares integer limit and offset parameters with defaults and holds
     exactly one LIMIT clause, with the default page size and without OFFSET (the file as
     it stands answers the first page)."""
@@ -269,8 +270,11 @@ def _check_pagination(path: Path, variable: str, params: tuple[Parameter, ...], 
                              f"{['LIMIT ' + c for c in clauses] or 'none'}")
     if re.search(r"\bOFFSET\b", sparql, re.IGNORECASE) or by_name["offset"].default != "0":
         raise QueryFileError(f"{path}: a paged query starts at offset 0 and writes no OFFSET itself")
-    if not re.search(r"\?" + re.escape(variable) + r"\b", sparql):
-        raise QueryFileError(f"{path}: 'pagination' names ?{variable}, which the query does not use")
+    if not variables:
+        raise QueryFileError(f"{path}: 'pagination' names the variable(s) a page counts, e.g. 'pagination: goal'")
+    for variable in variables:
+        if not re.search(r"\?" + re.escape(variable) + r"\b", sparql):
+            raise QueryFileError(f"{path}: 'pagination' names ?{variable}, which the query does not use")
 
 
 def _query_form(sparql: str) -> str:

@@ -26,9 +26,24 @@ def run_query(shipped_store):
     """run_query(name, **params) -> list of {variable: plain value or None}."""
 
     def run(name: str, **params):
-        query = registry().get(name)
-        result = shipped_store.query(query.sparql, substitutions=query.bind(params))
-        return rows_as_dicts(result)
+        sparql, substitutions = registry().get(name).prepare(params)  # a paged query: the page asked for
+        return rows_as_dicts(shipped_store.query(sparql, substitutions=substitutions))
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def run_all_pages(run_query):
+    """run_all_pages(name, page_size, **params) -> the rows of every page of a paged query."""
+
+    def run(name: str, page_size: int = 7, **params):
+        rows, offset = [], 0
+        while True:
+            page = run_query(name, limit=str(page_size), offset=str(offset), **params)
+            if not page:
+                return rows
+            rows.extend(page)
+            offset += page_size
 
     return run
 

@@ -67,13 +67,32 @@ iri_safe = st.text(alphabet="-._~!$&'()*+,;=:@/?%41azAZ09éΣ𝔘", max_size=10)
 payloads = st.one_of(hostile, iri_safe)
 
 CANNED = list(registry())
-PARAMS = [(q, p) for q in CANNED for p in q.parameters]
+# limit/offset of paged queries are no SPARQL terms: they are checked whole numbers written
+# into LIMIT/OFFSET (test_paged_limits_refuse_anything_but_whole_numbers).
+PARAMS = [(q, p) for q in CANNED for p in q.variable_parameters]
 
 
 def test_every_parameter_type_is_covered():
     """A new parameter type needs its own properties here."""
     assert {p.type.name for _, p in PARAMS} <= {"iri", "string", "date"}
     assert len(CANNED) >= 20 and len(PARAMS) >= len(CANNED)
+
+
+@pytest.mark.parametrize("value", ["10 OFFSET 0 } UNION { ?s ?p ?o", "1e3", "-1", "0x10", "1.5", "10\n#"])
+def test_paged_limits_refuse_anything_but_whole_numbers(value):
+    from beleidsgraaf.errors import ParameterError
+
+    paged = [q for q in CANNED if q.pagination is not None]
+    assert paged, "some canned queries are paged"
+    for query in paged:
+        required = {p.name: {"iri": "https://example.org/x", "string": "zorg"}[p.type.name]
+                    for p in query.variable_parameters if p.required}
+        for name in ("limit", "offset"):
+            with pytest.raises(ParameterError) as caught:
+                query.prepare({**required, name: value})
+            assert caught.value.parameter == name
+        sparql, _ = query.prepare({**required, "limit": "3", "offset": "6"})
+        assert sparql.count("LIMIT 3 OFFSET 6") == 1
 
 
 # -- a store of our own, which the tests may rename entities in and plant entities into ----

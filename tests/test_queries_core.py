@@ -70,8 +70,8 @@ def test_actions_per_strand_actielijn_1(run_query):
     assert {r["strandLabel"] for r in rows} == {"Thuis in je buurt, dorp of stad"}
 
 
-def test_actions_per_strand_covers_every_action_in_a_strand(run_query, shipped_graph):
-    rows = run_query("actions-per-strand")
+def test_actions_per_strand_covers_every_action_in_a_strand(run_all_pages, shipped_graph):
+    rows = run_all_pages("actions-per-strand")
     in_strand = {str(a) for a in shipped_graph.subjects(RDF.type, bg("Action"))
                  if (a, bg("partOfStrand"), None) in shipped_graph}
     assert {r["action"] for r in rows} == in_strand
@@ -102,8 +102,8 @@ def test_indicators_without_goal_lists_all(run_query, shipped_graph):
     assert len(rows) == len(set(shipped_graph.subject_objects(bg("hasIndicator"))))
 
 
-def test_organisations_and_actions_matches_the_graph(run_query, shipped_graph):
-    rows = run_query("organisations-and-actions")
+def test_organisations_and_actions_matches_the_graph(run_all_pages, shipped_graph):
+    rows = run_all_pages("organisations-and-actions")
     expected = set()
     orgs = set(shipped_graph.subjects(RDF.type, URIRef("http://www.w3.org/ns/org#Organization")))
     post_in = URIRef("http://www.w3.org/ns/org#postIn")

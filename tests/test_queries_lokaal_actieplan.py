@@ -152,9 +152,9 @@ def test_workload_per_post_for_this_document(run_query, shipped_graph):
     assert all(r["document"] == DOC for r in rows)
 
 
-def test_workload_per_post_all_documents(run_query):
-    rows = run_query("workload-per-post")
-    assert all(r["document"] is None for r in rows)
+def test_workload_per_post_counts_per_document(run_query):
+    rows = run_query("workload-per-post")  # default: the lokaal actieplan
+    assert rows and all(r["document"] == DOC for r in rows)
     assert len({r["post"] for r in rows}) == len(rows)
     totals = [int(r["total"]) for r in rows]
     assert totals == sorted(totals, reverse=True)

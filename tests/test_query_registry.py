@@ -31,6 +31,7 @@ def test_query_has_bilingual_metadata_and_projects_its_parameters(query):
     assert query.description.get("nl") and query.description.get("en")
     for param in query.parameters:
         assert param.description, f"{query.name}: parameter {param.name} needs a description"
+    for param in query.variable_parameters:  # a paged query's limit/offset go into LIMIT/OFFSET
         if query.query_form == "SELECT":
             # The engine substitutes only projected variables.
             assert param.name in projection(query.sparql), f"{query.name}: SELECT must list ?{param.name}"
@@ -38,7 +39,7 @@ def test_query_has_bilingual_metadata_and_projects_its_parameters(query):
 
 @pytest.mark.parametrize("query", ALL, ids=[q.name for q in ALL])
 def test_every_query_has_a_test_on_the_shipped_data(query):
-    pattern = re.compile(r"run_query\(\s*[\"']" + re.escape(query.name) + r"[\"']")
+    pattern = re.compile(r"run_(?:query|all_pages)\(\s*[\"']" + re.escape(query.name) + r"[\"']")
     assert any(pattern.search(p.read_text(encoding="utf-8")) for p in TESTS.glob("test_*.py")), \
         f"no test calls run_query('{query.name}', ...)"
 

@@ -1,6 +1,10 @@
-"""Shared fixtures: the shipped graph (rdflib) and store (Oxigraph), and a canned-query runner."""
+"""Shared fixtures: the shipped graph (rdflib) and store (Oxigraph), a canned-query runner, the
+store backends and a loopback listener that catches outbound requests."""
 
 from __future__ import annotations
+
+import socket
+import threading
 
 import pytest
 
@@ -161,3 +165,37 @@ def backend(request):
     """(name, store) for each backend, holding the shipped data."""
     fixture = {"oxigraph": "shipped_store", "rdflib": "rdflib_store", "virtuoso": "virtuoso_store"}[request.param]
     return request.param, request.getfixturevalue(fixture)
+
+
+# -- outbound requests -------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def listener():
+    """A TCP listener on loopback that records every connection it receives."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    hits: list[bytes] = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(0.5)
+                try:
+                    hits.append(conn.recv(1024))
+                except OSError:
+                    hits.append(b"")
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}", hits
+    stop.set()
+    thread.join(timeout=2)
+    server.close()

@@ -4,41 +4,6 @@ ignored. A loopback listener records any request that would prove otherwise."""
 
 from __future__ import annotations
 
-import socket
-import threading
-
-import pytest
-
-
-@pytest.fixture()
-def listener():
-    """A TCP listener on loopback that records every connection it receives."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    server.settimeout(0.2)
-    hits: list[bytes] = []
-    stop = threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.settimeout(0.5)
-                try:
-                    hits.append(conn.recv(1024))
-                except OSError:
-                    hits.append(b"")
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}", hits
-    stop.set()
-    thread.join(timeout=2)
-    server.close()
-
 
 def test_sparql_service_is_refused_without_a_request(client, listener):
     url, hits = listener

@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -51,37 +50,6 @@ def real_cli(*argv, timeout=120) -> subprocess.CompletedProcess:
 def upload(client, name: str, data: bytes):
     return client.post("/validate", files={"file": (name, data, "application/octet-stream")},
                        headers={"Accept": "application/json"})
-
-
-@pytest.fixture()
-def listener():
-    """A loopback TCP listener that records every connection made to it."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    server.settimeout(0.2)
-    hits: list[bytes] = []
-    stop = threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.settimeout(0.5)
-                try:
-                    hits.append(conn.recv(1024))
-                except OSError:
-                    hits.append(b"")
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}", hits
-    stop.set()
-    thread.join(timeout=2)
-    server.close()
 
 
 # -- entity expansion ----------------------------------------------------------------------

@@ -34,7 +34,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--peer-timeout", type=float, default=30.0, help="time limit of one peer request (default 30)")
     p.add_argument("--shacl", action=argparse.BooleanOptionalAction, default=True,
                    help="time SHACL validation of the whole graph at each size (default on)")
-    p.add_argument("--shacl-timeout", type=float, default=120.0, help="time limit of one validation (default 120)")
+    p.add_argument("--shacl-timeout", type=float, default=300.0, help="time limit of one validation (default 300)")
+    p.add_argument("--shacl-reference-max-size", type=int, default=30,
+                   help="largest size at which pyshacl runs as the reference next to the chosen SHACL engine, when "
+                        "bench/shacl_compare.py is there (default 30)")
     p.add_argument("--cold-starts", type=int, default=3, help="serve cold starts to time per size (default 3)")
     p.add_argument("--queries", help="only these queries (comma-separated names; ad-hoc ones without 'adhoc/')")
     p.add_argument("--serve-arg", action="append", default=[], metavar="ARG",
@@ -90,6 +93,7 @@ def main(argv: list[str] | None = None, log=None) -> int:
         settings = Settings(sizes=sizes, repeat=args.repeat, budget_s=args.budget, timeout_s=args.timeout,
                             peer=args.peer, peer_repeat=args.peer_repeat, peer_budget_s=args.peer_budget,
                             peer_timeout_s=args.peer_timeout, shacl=args.shacl, shacl_timeout_s=args.shacl_timeout,
+                            shacl_reference_max_size=args.shacl_reference_max_size,
                             cold_starts=args.cold_starts, serve_args=args.serve_arg, cache=args.cache,
                             rebuild=args.rebuild,
                             queries={q.strip() for q in args.queries.split(",")} if args.queries else None)

@@ -287,13 +287,24 @@ def _shacl_text(shacl: dict | None) -> str:
     if not shacl:
         return "-"
     if shacl.get("skipped"):
+        if not shacl.get("timeout_s"):
+            return shacl["skipped"]
         return f"> {shacl['timeout_s']:.0f} s* ({shacl.get('tool', 'validate')})"
     if shacl.get("timed_out"):
         return f"> {shacl['timeout_s']:.0f} s ({shacl.get('tool')})"
     validators = shacl.get("validators")
     if isinstance(validators, dict):
-        return "; ".join(f"{name} {v['seconds']:.1f} s" if isinstance(v, dict) and v.get("seconds") is not None
-                         else f"{name} -" for name, v in validators.items())
+        def one(name: str, v: dict) -> str:
+            if v.get("seconds") is not None:
+                verdict = "conforms" if v.get("conforms") else "does not conform"
+                same = {True: ", same report as pyshacl", False: ", report differs from pyshacl"}.get(
+                    v.get("same_as_pyshacl"), "") if name != "pyshacl" else ""
+                return f"{name} {v['seconds']:.1f} s ({verdict}, {v.get('results')} results{same})"
+            if v.get("timed_out"):
+                return f"{name} > {v['timeout_s']:.0f} s"
+            return f"{name}: {v.get('error', '-')}"
+
+        return "; ".join(one(name, v) for name, v in validators.items()) or shacl.get("skipped", "-")
     if shacl.get("seconds") is not None:
         verdict = "conforms" if shacl.get("conforms") else f"{shacl.get('violations')} violations"
         return f"{shacl['seconds']:.1f} s ({shacl['tool']}; {verdict}, {shacl.get('warnings', 0)} warnings)"

@@ -31,7 +31,8 @@ class Settings:
     peer_budget_s: float = 20.0
     peer_timeout_s: float = 30.0
     shacl: bool = True
-    shacl_timeout_s: float = 120.0
+    shacl_timeout_s: float = 300.0
+    shacl_reference_max_size: int = 30
     cold_starts: int = 3
     queries: set[str] | None = None
     serve_args: list[str] = field(default_factory=list)
@@ -47,6 +48,7 @@ class Settings:
         return {"sizes": self.sizes, "repeat": self.repeat, "budget_s": self.budget_s, "timeout_s": self.timeout_s,
                 "peer": self.peer, "peer_repeat": self.peer_repeat, "peer_budget_s": self.peer_budget_s,
                 "peer_timeout_s": self.peer_timeout_s, "shacl": self.shacl, "shacl_timeout_s": self.shacl_timeout_s,
+                "shacl_reference_max_size": self.shacl_reference_max_size,
                 "cold_starts": self.cold_starts, "serve_args": self.serve_args,
                 "queries": sorted(self.queries) if self.queries else None}
 
@@ -162,7 +164,8 @@ class Run:
             return {"skipped": f"timed out at {self.shacl_timed_out_at}x; not run at larger sizes",
                     "timeout_s": self.s.shacl_timeout_s}
         self.log(f"  SHACL validation of {data.quads} quads (limit {self.s.shacl_timeout_s:.0f} s)")
-        result = measure_validation(data.data_paths(), self.s.shacl_timeout_s)
+        result = measure_validation(data.data_paths(), self.s.shacl_timeout_s, size=data.size,
+                                    reference_max_size=self.s.shacl_reference_max_size)
         if result.get("timed_out"):
             self.shacl_timed_out_at = data.size
         self.log(f"  SHACL: {result}")

@@ -45,6 +45,8 @@ FALLBACK_LABELS = {
     PREFIXES["prov"] + "wasRevisionOf": "herziening van", PREFIXES["prov"] + "wasDerivedFrom": "afgeleid van",
     PREFIXES["prov"] + "wasAttributedTo": "toegeschreven aan",
 }
+# entity-incoming.rq shows at most this many references (its LIMIT).
+INCOMING_SHOWN = 500
 ENTITY_OFFERS = ["text/turtle", HTML, "application/ld+json", "application/n-triples", "application/rdf+xml"]
 SUFFIX_MEDIA = {"." + ext: media for media, ext in EXTENSIONS.items()}
 
@@ -249,6 +251,7 @@ def describe_entity(c: AppContext, iri: str) -> dict | None:
         "quotes": [r["value"].value for r in by_property(BG + "quote")],
         "outgoing": group_outgoing(c, [r for r in outgoing if r["property"].value not in HEADER_PROPERTIES]),
         "incoming": group_incoming(c, incoming),
+        "incoming_capped": len({(r["subject"], r["property"]) for r in incoming}) >= INCOMING_SHOWN,
         "external": [_link(c, r["value"], r["valueLabel"]) for r in outgoing
                      if isinstance(r["value"], ox.NamedNode) and c.local_path(r["value"].value) is None
                      and r["property"].value != RDF_TYPE],

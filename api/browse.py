@@ -45,6 +45,8 @@ FALLBACK_LABELS = {
     PREFIXES["prov"] + "wasRevisionOf": "herziening van", PREFIXES["prov"] + "wasDerivedFrom": "afgeleid van",
     PREFIXES["prov"] + "wasAttributedTo": "toegeschreven aan",
 }
+# entity-incoming.rq shows at most this many references (its LIMIT).
+INCOMING_SHOWN = 500
 ENTITY_OFFERS = ["text/turtle", HTML, "application/ld+json", "application/n-triples", "application/rdf+xml"]
 SUFFIX_MEDIA = {"." + ext: media for media, ext in EXTENSIONS.items()}
 
@@ -249,6 +251,7 @@ def describe_entity(c: AppContext, iri: str) -> dict | None:
         "quotes": [r["value"].value for r in by_property(BG + "quote")],
         "outgoing": group_outgoing(c, [r for r in outgoing if r["property"].value not in HEADER_PROPERTIES]),
         "incoming": group_incoming(c, incoming),
+        "incoming_capped": len({(r["subject"], r["property"]) for r in incoming}) >= INCOMING_SHOWN,
         "external": [_link(c, r["value"], r["valueLabel"]) for r in outgoing
                      if isinstance(r["value"], ox.NamedNode) and c.local_path(r["value"].value) is None
                      and r["property"].value != RDF_TYPE],
@@ -312,17 +315,24 @@ def _group_by_property(c: AppContext, rows: list[dict], link_of) -> list[dict]:
 
 
 def breadcrumbs(c: AppContext, iri: str, limit: int = 8) -> list[dict]:
-    """The path from the document down to this entity (document > goal > strand > action)."""
+    """The path from the document down to this entity (document > goal > strand > action).
+
+    One query gives the parents of everything the entity sits under; the trail then follows
+    the lowest-ranked parent (then the first by IRI) from the entity upwards."""
+    parents: dict[str, list[tuple[int, str, str | None]]] = {}
+    for r in c.run("entity-ancestors", entity=iri):
+        parents.setdefault(r["node"].value, []).append(
+            (int(r["rank"].value), r["parent"].value, _value(r["parentLabel"])))
     trail, seen, current = [], {iri}, iri
     for _ in range(limit):
-        rows = c.run("entity-parent", entity=current)
-        if not rows:
+        candidates = parents.get(current)
+        if not candidates:
             break
-        parent = rows[0]["parent"].value
+        _, parent, label = min(candidates, key=lambda candidate: candidate[:2])
         if parent in seen:
             break
         seen.add(parent)
-        trail.append({"href": c.href(parent), "text": _value(rows[0]["parentLabel"]) or compact(parent)})
+        trail.append({"href": c.href(parent), "text": label or compact(parent)})
         current = parent
     return list(reversed(trail))
 

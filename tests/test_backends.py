@@ -30,7 +30,7 @@ REQUIRED_EXAMPLES = {
     "entity-description": {"entity": GOAL_1},
     "entity-incoming": {"entity": GOAL_1},
     "entity-outgoing": {"entity": GOAL_1},
-    "entity-parent": {"entity": ID + "actie/regiovisie-bw-mo-2024-2026/1.1"},
+    "entity-ancestors": {"entity": ID + "actie/regiovisie-bw-mo-2024-2026/1.1"},
 }
 # Optional parameters given a value, so binding is exercised where a filter tests them.
 OPTIONAL_EXAMPLES = [

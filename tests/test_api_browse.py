@@ -167,3 +167,38 @@ def test_goal_page_lists_the_actions_serving_it(client, run_query):
     assert "Acties die bijdragen aan dit doel" in page
     for action in expected:
         assert "/id/" + action.split("/id/", 1)[1] in page
+
+
+def test_incoming_cap_is_the_limit_of_the_incoming_query():
+    from api.browse import INCOMING_SHOWN
+    from beleidsgraaf.config import settings
+    from beleidsgraaf.queries import parse_query_file
+
+    sparql = parse_query_file(settings().queries_dir / "internal" / "entity-incoming.rq").sparql
+    assert re.search(rf"\bLIMIT {INCOMING_SHOWN}\b", sparql), "entity-incoming.rq and INCOMING_SHOWN disagree"
+
+
+def test_entity_page_with_more_references_than_shown_says_so_and_links_to_all():
+    """A law cited by every municipality has thousands of referrers: the page shows the
+    first INCOMING_SHOWN, says that there are more, and links to the paged query."""
+    import pyoxigraph as ox
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.browse import INCOMING_SHOWN
+    from beleidsgraaf.store import Store
+
+    store = Store.shipped()
+    law = ox.NamedNode("https://w3id.org/beleidsgraaf/id/wet/wmo-2015")
+    cites = ox.NamedNode("https://w3id.org/beleidsgraaf/def#legalBasis")
+    store.add_quads(ox.Quad(ox.NamedNode(f"https://example.org/plan/{i}"), cites, law)
+                         for i in range(INCOMING_SHOWN + 20))
+    with TestClient(create_app(store)) as client:
+        page = client.get("/id/wet/wmo-2015.html")
+        assert page.status_code == 200
+        shown = set(re.findall(r'https://example\.org/plan/\d+', page.text))
+        assert 0 < len(shown) <= INCOMING_SHOWN
+        assert "Er verwijst meer hiernaar dan deze pagina toont" in page.text
+        assert "/queries/entity-mentions?entity=" in page.text
+        ordinary = client.get(GOAL_PATH + ".html")
+        assert "Er verwijst meer hiernaar" not in ordinary.text

@@ -262,3 +262,41 @@ def test_validations_beyond_their_places_get_503(api_app, monkeypatch):
     assert statuses == [200, 503], statuses
     busy = next(a for a in answers if a.status_code == 503)
     assert busy.headers["Retry-After"] == "1" and "validations" in busy.json()["message"]
+
+
+def test_research_queries_cannot_take_every_worker(limited_app, monkeypatch):
+    """With two workers, ad-hoc SPARQL may hold one: while runaway research queries fill it
+    (and a second one waits, then gets 503), canned queries and entity pages are answered
+    by the other worker at once."""
+    monkeypatch.setenv("BELEIDSGRAAF_QUERY_WORKERS", "2")
+    monkeypatch.setenv("BELEIDSGRAAF_QUEUE_WAIT", "0.5")
+    store, app = limited_app(timeout=4, workers=2, queue_wait=0.5)
+    assert app.state.ctx.adhoc_slots.count == 1
+    with running(app) as base:
+        runaway = threading.Thread(target=lambda: httpx.get(f"{base}/sparql", params={"query": RUNAWAY},
+                                                             timeout=30))
+        runaway.start()
+        time.sleep(0.3)
+        second = httpx.get(f"{base}/sparql", params={"query": QUICK}, headers={"Accept": "application/json"},
+                           timeout=10)
+        started = time.monotonic()
+        canned = httpx.get(f"{base}/queries/actions-for-goal", params={"goal": GOAL_1},
+                           headers={"Accept": "application/sparql-results+json"}, timeout=10)
+        page = httpx.get(f"{base}/id/doel/regiovisie-bw-mo-2024-2026/doelstelling-1.html", timeout=10)
+        served_in = time.monotonic() - started
+        runaway.join()
+    assert second.status_code == 503 and "ad-hoc SPARQL" in second.json()["message"]
+    assert second.headers["Retry-After"] == "1"
+    assert canned.status_code == 200 and canned.json()["results"]["bindings"]
+    assert page.status_code == 200 and "doelstelling" in page.text.lower()
+    assert served_in < 2, f"canned query and page took {served_in:.2f} s while research queries ran"
+
+
+def test_adhoc_places_are_read_from_the_environment():
+    from api.capacity import Slots
+
+    assert Slots.for_adhoc_queries({"BELEIDSGRAAF_QUERY_WORKERS": "4"}).count == 3
+    assert Slots.for_adhoc_queries({"BELEIDSGRAAF_QUERY_WORKERS": "1"}).count == 1
+    assert Slots.for_adhoc_queries({"BELEIDSGRAAF_MAX_ADHOC_QUERIES": "2"}).count == 2
+    with pytest.raises(Exception, match="BELEIDSGRAAF_MAX_ADHOC_QUERIES"):
+        Slots.for_adhoc_queries({"BELEIDSGRAAF_MAX_ADHOC_QUERIES": "none"})

@@ -128,12 +128,13 @@ def test_saturated_pool_answers_503_with_retry_after(limited_app):
                                                             timeout=30))
         blocker.start()
         time.sleep(0.3)
-        busy = httpx.get(f"{base}/sparql", params={"query": QUICK}, headers={"Accept": "application/json"},
-                         timeout=10)
+        # A canned query: it needs no ad-hoc place, only a worker, and the one worker is busy.
+        busy = httpx.get(f"{base}/queries/actions-for-goal", params={"goal": GOAL_1},
+                         headers={"Accept": "application/json"}, timeout=10)
         blocker.join()
     assert busy.status_code == 503
     assert busy.headers["Retry-After"] == "1"
-    assert "busy" in busy.json()["message"]
+    assert "query workers are busy" in busy.json()["message"]
     # Once the runaway is stopped, the pool serves again.
     deadline = time.monotonic() + 10
     while not store.pool.worker_pids() and time.monotonic() < deadline:

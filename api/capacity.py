@@ -1,38 +1,62 @@
-"""How many CPU-heavy requests of one kind run at once. SHACL validation runs in this
-process and cannot be interrupted, so a burst of uploads must queue (briefly) or be turned
-away with 503 + Retry-After rather than starve the queries and pages of other users."""
+"""How many heavy requests of one kind run at once, so that one kind of user cannot starve
+the others. SHACL validation runs in this process and cannot be interrupted: a burst of
+uploads queues briefly or is turned away. Ad-hoc SPARQL may hold all but one of the query
+workers: however many research queries run, a canned query or an entity page still finds a
+worker. Past the wait, a request gets 503 + Retry-After instead of piling up."""
 
 from __future__ import annotations
 
 import asyncio
 import math
 import os
-from contextlib import asynccontextmanager
+import threading
+from contextlib import asynccontextmanager, contextmanager
 
 from beleidsgraaf.errors import ServiceBusy
-from beleidsgraaf.workers import ENV_QUEUE_WAIT, QueryLimits, positive_setting
+from beleidsgraaf.workers import QueryLimits, positive_setting
 
 ENV_MAX_VALIDATIONS = "BELEIDSGRAAF_MAX_VALIDATIONS"
+ENV_MAX_ADHOC_QUERIES = "BELEIDSGRAAF_MAX_ADHOC_QUERIES"
 
 
 class Slots:
+    """`count` places; taken from async code (`taken`) or from worker threads (`held`)."""
+
     def __init__(self, count: int, wait: float, what: str):
         self.count, self.wait, self.what = count, wait, what
-        self._semaphore = asyncio.Semaphore(count)
+        self._async = asyncio.Semaphore(count)
+        self._threads = threading.BoundedSemaphore(count)
 
     @classmethod
     def for_validation(cls, environ=os.environ) -> "Slots":
         count = positive_setting(environ, ENV_MAX_VALIDATIONS, os.cpu_count() or 2, int)
         return cls(count, QueryLimits.from_env(environ).queue_wait, "validations")
 
+    @classmethod
+    def for_adhoc_queries(cls, environ=os.environ) -> "Slots":
+        limits = QueryLimits.from_env(environ)
+        count = positive_setting(environ, ENV_MAX_ADHOC_QUERIES, max(1, limits.workers - 1), int)
+        return cls(count, limits.queue_wait, "ad-hoc SPARQL queries")
+
     @asynccontextmanager
     async def taken(self):
         try:
-            await asyncio.wait_for(self._semaphore.acquire(), timeout=self.wait)
+            await asyncio.wait_for(self._async.acquire(), timeout=self.wait)
         except TimeoutError:
-            raise ServiceBusy(retry_after=max(1, math.ceil(self.wait)),
-                              busy=f"all {self.count} places for {self.what}") from None
+            raise self._busy() from None
         try:
             yield
         finally:
-            self._semaphore.release()
+            self._async.release()
+
+    @contextmanager
+    def held(self):
+        if not self._threads.acquire(timeout=self.wait):
+            raise self._busy()
+        try:
+            yield
+        finally:
+            self._threads.release()
+
+    def _busy(self) -> ServiceBusy:
+        return ServiceBusy(retry_after=max(1, math.ceil(self.wait)), busy=f"all {self.count} places for {self.what}")

@@ -41,6 +41,7 @@ class AppContext:
     templates: Jinja2Templates
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
     validation_slots: Slots = field(default_factory=Slots.for_validation)
+    adhoc_slots: Slots = field(default_factory=Slots.for_adhoc_queries)
     cache: dict[str, Any] = field(default_factory=dict)
 
     # -- queries -----------------------------------------------------------------------

@@ -99,7 +99,7 @@ def _execute(request: Request, text: str, default_graphs: list[str], named_graph
     check_query(text)  # refuses updates (403) and SERVICE (403) before anything runs
     default_graphs = _graph_iris("default-graph-uri", default_graphs)
     named_graphs = _graph_iris("named-graph-uri", named_graphs)
-    with explained_syntax_errors(text):
+    with explained_syntax_errors(text), ctx(request).adhoc_slots.held():
         result = ctx(request).store.query(text, default_graph_uris=default_graphs or None,
                                           named_graph_uris=named_graphs or None)
     try:

@@ -10,6 +10,7 @@ from pyparsing import ParseException, ParseResults
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
 from .errors import QueryError
+from .rdflib_sparql import RDFLIB_SPARQL_LOCK
 
 
 class UpdateRefused(QueryError):
@@ -31,7 +32,8 @@ def check_query(text: str) -> None:
     with its position; a SERVICE keyword in them is still refused.
     """
     try:
-        tree = parseQuery(text)
+        with RDFLIB_SPARQL_LOCK:
+            tree = parseQuery(text)
     except ParseException:
         tree = None
     if tree is None:
@@ -52,7 +54,8 @@ def _service_message() -> str:
 
 def _is_update(text: str) -> bool:
     try:
-        parseUpdate(text)
+        with RDFLIB_SPARQL_LOCK:
+            parseUpdate(text)
         return True
     except ParseException:
         return False

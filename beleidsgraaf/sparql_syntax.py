@@ -104,8 +104,11 @@ def _rdflib_position(text: str) -> tuple[int, int] | None:
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery
 
+    from .rdflib_sparql import RDFLIB_SPARQL_LOCK
+
     try:
-        parseQuery(text)
+        with RDFLIB_SPARQL_LOCK:
+            parseQuery(text)
     except ParseException as exc:
         return exc.lineno, exc.col
     except Exception:  # rdflib may fail in other ways on odd input; then we have no second opinion

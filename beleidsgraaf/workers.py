@@ -14,6 +14,7 @@ This module is imported by every worker process: it must stay light (no rdflib, 
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -94,9 +95,7 @@ def _answer(store: ox.Store, sparql: str, options: dict, max_rows: int) -> tuple
         if isinstance(result, ox.QueryTriples):
             triples = _capped(result, max_rows, "triples")
             return ("graph", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
-        variables = [v.value for v in result.variables]
-        rows = _capped(result, max_rows, "rows")
-        return ("solutions", _json_results(variables, rows))
+        return ("solutions", _tsv_results(result, max_rows))
     except SyntaxError as exc:
         return ("error", "syntax", str(exc.args[0] if exc.args else exc))
     except _TooLarge as exc:
@@ -118,36 +117,37 @@ def _capped(items: Iterator, max_rows: int, noun: str) -> list:
     return taken
 
 
-def _json_results(variables: list[str], rows: list) -> bytes:
-    """SPARQL 1.1 JSON results, so the server gets a real ox.QuerySolutions back by parsing.
-    (Oxigraph serialises only whole results, which would defeat the row cap.)"""
-    bindings = []
-    for row in rows:
-        binding = {}
-        for name in variables:
-            term = row[name]
-            if term is not None:
-                binding[name] = _json_term(term)
-        bindings.append(binding)
-    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
-                      ensure_ascii=False).encode("utf-8")
+class _TsvRows(io.RawIOBase):
+    """Collects Oxigraph's TSV serialisation of a SELECT result and stops it once it holds
+    more than `max_rows` rows. Oxigraph writes one line per row (tabs and newlines inside
+    terms are escaped) after one header line, so counting lines counts rows, in Rust's
+    buffered chunks, without a Python object per term."""
+
+    def __init__(self, max_rows: int):
+        super().__init__()
+        self.chunks: list[bytes] = []
+        self.lines = 0
+        self.max_rows = max_rows
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk) -> int:
+        chunk = bytes(chunk)
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.max_rows + 1:
+            raise _TooLarge(f"the answer holds more than {self.max_rows} rows")
+        self.chunks.append(chunk)
+        return len(chunk)
 
 
-def _json_term(term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                            "predicate": _json_term(term.predicate),
-                                            "object": _json_term(term.object)}}
-    encoded = {"type": "literal", "value": term.value}
-    if term.language:
-        encoded["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        encoded["datatype"] = term.datatype.value
-    return encoded
+def _tsv_results(solutions: ox.QuerySolutions, max_rows: int) -> bytes:
+    """The solutions as SPARQL 1.1 TSV, which the server parses back into a real
+    ox.QuerySolutions. TSV keeps every term exactly (N-Triples syntax) and is written by
+    Oxigraph itself: several times faster than building JSON term by term in Python."""
+    rows = _TsvRows(max_rows)
+    solutions.serialize(rows, format=ox.QueryResultsFormat.TSV)
+    return b"".join(rows.chunks)
 
 
 # -- the server side ---------------------------------------------------------------------------
@@ -284,7 +284,7 @@ def _result_from(reply: tuple, max_rows: int):
 
     kind = reply[0]
     if kind == "solutions":
-        return ox.parse_query_results(reply[1], format=ox.QueryResultsFormat.JSON)
+        return ox.parse_query_results(reply[1], format=ox.QueryResultsFormat.TSV)
     if kind == "boolean":
         return ox.parse_query_results(json.dumps({"head": {}, "boolean": reply[1]}).encode(),
                                       format=ox.QueryResultsFormat.JSON)

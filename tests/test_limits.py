@@ -9,9 +9,10 @@ import threading
 import time
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
-from beleidsgraaf.errors import QueryError
+from beleidsgraaf.errors import QueryError, ResultTooLarge
 from beleidsgraaf.workers import QueryLimits, PooledStore
 from conftest import GOAL_1
 from live_server import running
@@ -127,12 +128,13 @@ def test_saturated_pool_answers_503_with_retry_after(limited_app):
                                                             timeout=30))
         blocker.start()
         time.sleep(0.3)
-        busy = httpx.get(f"{base}/sparql", params={"query": QUICK}, headers={"Accept": "application/json"},
-                         timeout=10)
+        # A canned query: it needs no ad-hoc place, only a worker, and the one worker is busy.
+        busy = httpx.get(f"{base}/queries/actions-for-goal", params={"goal": GOAL_1},
+                         headers={"Accept": "application/json"}, timeout=10)
         blocker.join()
     assert busy.status_code == 503
     assert busy.headers["Retry-After"] == "1"
-    assert "busy" in busy.json()["message"]
+    assert "query workers are busy" in busy.json()["message"]
     # Once the runaway is stopped, the pool serves again.
     deadline = time.monotonic() + 10
     while not store.pool.worker_pids() and time.monotonic() < deadline:
@@ -141,7 +143,7 @@ def test_saturated_pool_answers_503_with_retry_after(limited_app):
 
 
 def test_results_from_workers_equal_in_process_results(api_store, built_store_path):
-    """The trip through a worker (JSON results, N-Triples graphs) loses nothing: every canned
+    """The trip through a worker (TSV results, N-Triples graphs) loses nothing: every canned
     and internal query gives the same terms, datatypes, languages and order as the same
     store read in this process."""
     from beleidsgraaf.config import settings
@@ -159,6 +161,47 @@ def test_results_from_workers_equal_in_process_results(api_store, built_store_pa
         bound = query.bind(params)
         assert _terms(api_store.query(query.sparql, substitutions=bound)) == \
             _terms(direct_store.query(query.sparql, substitutions=bound)), query.name
+
+
+# Terms that a text round trip could damage: tabs, newlines, quotes and backslashes in
+# literals, languages with regions, datatypes, non-ASCII IRIs, blank nodes, unbound cells.
+AWKWARD = r"""
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?a ?b ?c ?blank WHERE {
+  VALUES (?a ?b ?c) {
+    ("tab\there\nnewline \"quoted\" back\\slash"@nl-NL <http://example.org/é?q=1#frag> "1.50"^^xsd:decimal)
+    (UNDEF "ü ẞ 🏠" "2025-01"^^xsd:gYearMonth)
+    ("" UNDEF "\r\n"^^<http://example.org/my-type>)
+  }
+  BIND(BNODE() AS ?blank)
+}"""
+
+
+@pytest.mark.parametrize("sparql", [AWKWARD, "SELECT * WHERE {}", "SELECT ?x WHERE { FILTER(false) }",
+                                    "SELECT ?s WHERE { ?s ?p ?o } LIMIT 0"])
+def test_awkward_terms_survive_the_trip_through_a_worker(api_store, built_store_path, sparql):
+    from beleidsgraaf.store import Store
+
+    direct, pooled = Store.open(built_store_path).query(sparql), api_store.query(sparql)
+    names = [v.value for v in direct.variables]
+    assert [v.value for v in pooled.variables] == names
+    got, expected = list(pooled), list(direct)
+    assert len(got) == len(expected)
+    for row_got, row_expected in zip(got, expected):
+        for name in names:
+            a, b = row_got[name], row_expected[name]
+            if isinstance(b, ox.BlankNode):  # fresh per evaluation: only the kind must match
+                assert isinstance(a, ox.BlankNode)
+            else:
+                assert a == b, (name, a, b)
+
+
+def test_row_cap_counts_rows_exactly(limited_app):
+    store, _ = limited_app(max_rows=7)
+    seven = "SELECT ?n WHERE { VALUES ?n { 1 2 3 4 5 6 7 } }"
+    assert len(list(store.query(seven))) == 7
+    with pytest.raises(ResultTooLarge, match="more than 7 rows"):
+        store.query("SELECT ?n WHERE { VALUES ?n { 1 2 3 4 5 6 7 8 } }")
 
 
 def _terms(result) -> list:
@@ -220,3 +263,41 @@ def test_validations_beyond_their_places_get_503(api_app, monkeypatch):
     assert statuses == [200, 503], statuses
     busy = next(a for a in answers if a.status_code == 503)
     assert busy.headers["Retry-After"] == "1" and "validations" in busy.json()["message"]
+
+
+def test_research_queries_cannot_take_every_worker(limited_app, monkeypatch):
+    """With two workers, ad-hoc SPARQL may hold one: while runaway research queries fill it
+    (and a second one waits, then gets 503), canned queries and entity pages are answered
+    by the other worker at once."""
+    monkeypatch.setenv("BELEIDSGRAAF_QUERY_WORKERS", "2")
+    monkeypatch.setenv("BELEIDSGRAAF_QUEUE_WAIT", "0.5")
+    store, app = limited_app(timeout=4, workers=2, queue_wait=0.5)
+    assert app.state.ctx.adhoc_slots.count == 1
+    with running(app) as base:
+        runaway = threading.Thread(target=lambda: httpx.get(f"{base}/sparql", params={"query": RUNAWAY},
+                                                             timeout=30))
+        runaway.start()
+        time.sleep(0.3)
+        second = httpx.get(f"{base}/sparql", params={"query": QUICK}, headers={"Accept": "application/json"},
+                           timeout=10)
+        started = time.monotonic()
+        canned = httpx.get(f"{base}/queries/actions-for-goal", params={"goal": GOAL_1},
+                           headers={"Accept": "application/sparql-results+json"}, timeout=10)
+        page = httpx.get(f"{base}/id/doel/regiovisie-bw-mo-2024-2026/doelstelling-1.html", timeout=10)
+        served_in = time.monotonic() - started
+        runaway.join()
+    assert second.status_code == 503 and "ad-hoc SPARQL" in second.json()["message"]
+    assert second.headers["Retry-After"] == "1"
+    assert canned.status_code == 200 and canned.json()["results"]["bindings"]
+    assert page.status_code == 200 and "doelstelling" in page.text.lower()
+    assert served_in < 2, f"canned query and page took {served_in:.2f} s while research queries ran"
+
+
+def test_adhoc_places_are_read_from_the_environment():
+    from api.capacity import Slots
+
+    assert Slots.for_adhoc_queries({"BELEIDSGRAAF_QUERY_WORKERS": "4"}).count == 3
+    assert Slots.for_adhoc_queries({"BELEIDSGRAAF_QUERY_WORKERS": "1"}).count == 1
+    assert Slots.for_adhoc_queries({"BELEIDSGRAAF_MAX_ADHOC_QUERIES": "2"}).count == 2
+    with pytest.raises(Exception, match="BELEIDSGRAAF_MAX_ADHOC_QUERIES"):
+        Slots.for_adhoc_queries({"BELEIDSGRAAF_MAX_ADHOC_QUERIES": "none"})

@@ -292,3 +292,33 @@ def test_literal_over_the_upload_limit_is_413(client):
     assert "BELEIDSGRAAF_MAX_UPLOAD_BYTES" in response.json()["message"]
     response = upload(client, "huge.nt", big)
     assert response.status_code == 413 and "BELEIDSGRAAF_MAX_UPLOAD_BYTES" in response.json()["message"]
+
+
+# -- concurrency ---------------------------------------------------------------------------
+
+
+def test_guard_parses_queries_from_many_threads_at_once():
+    """The server checks queries in a thread pool; rdflib's grammar is not thread-safe, and
+    without one lock around it concurrent checks fail (a 500 under load)."""
+    import threading
+    from pathlib import Path
+
+    from beleidsgraaf.sparql_guard import check_query
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).resolve().parent.parent / "bench" / "queries").rglob("*.rq"))][:8]
+    assert len(texts) == 8
+    failures: list[str] = []
+
+    def check_repeatedly(text: str) -> None:
+        for _ in range(10):
+            try:
+                check_query(text)
+            except Exception as exc:  # any failure here is the bug
+                failures.append(repr(exc))
+
+    threads = [threading.Thread(target=check_repeatedly, args=(t,)) for t in texts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []

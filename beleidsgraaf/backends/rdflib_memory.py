@@ -9,7 +9,6 @@ values are already checked Oxigraph terms, converted term by term, never text).
 
 from __future__ import annotations
 
-import threading
 import warnings
 from typing import Iterable, Mapping
 
@@ -20,6 +19,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from ..config import Settings, settings
 from ..errors import QueryError
+from ..rdflib_sparql import RDFLIB_SPARQL_LOCK
 from ..rdfio import to_oxigraph, to_rdflib
 from ..results import Triples
 from .oxigraph_options import graph_names
@@ -39,7 +39,8 @@ class RdflibStore:
         self._views: dict[tuple, Dataset] = {}
         # rdflib's Memory store is not safe for concurrent readers and writers; the API
         # only reads, but rdflib builds indexes lazily, so queries take turns.
-        self._lock = threading.Lock()
+        # rdflib's SPARQL grammar is shared by every thread (see rdflib_sparql).
+        self._lock = RDFLIB_SPARQL_LOCK
 
     @classmethod
     def shipped(cls, cfg: Settings | None = None) -> "RdflibStore":

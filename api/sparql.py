@@ -11,7 +11,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from beleidsgraaf.sparql_guard import check_query
-from beleidsgraaf.sparql_syntax import decode_query, explained_syntax_errors
+from beleidsgraaf.sparql_syntax import check_syntax, decode_query, explained_syntax_errors
 
 from .answers import choose_media, serialized, table
 from .context import ctx
@@ -99,6 +99,8 @@ def _execute(request: Request, text: str, default_graphs: list[str], named_graph
     check_query(text)  # refuses updates (403) and SERVICE (403) before anything runs
     default_graphs = _graph_iris("default-graph-uri", default_graphs)
     named_graphs = _graph_iris("named-graph-uri", named_graphs)
+    with explained_syntax_errors(text):
+        check_syntax(text)
     with explained_syntax_errors(text), ctx(request).adhoc_slots.held():
         result = ctx(request).store.query(text, default_graph_uris=default_graphs or None,
                                           named_graph_uris=named_graphs or None)

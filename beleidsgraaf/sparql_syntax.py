@@ -45,6 +45,17 @@ def explained_syntax_errors(text: str) -> Iterator[None]:
         raise QueryError(better) from None
 
 
+def check_syntax(text: str) -> None:
+    """Parse `text` with Oxigraph and raise the QueryError a store would for bad syntax.
+
+    Nothing is evaluated (Oxigraph's results are lazy and the store is empty): the service
+    answers a malformed query at once instead of after waiting for a query worker."""
+    from .store import Store
+
+    result = Store.in_memory().query(text)
+    del result
+
+
 def explain(text: str, engine_message: str) -> str | None:
     """A message for the engine's syntax error, or None when it is not one."""
     match = ERROR_AT.search(engine_message)

@@ -2,8 +2,8 @@
 engine), in one run and on the same data, with a check that both give the same report.
 It measures and reports; it asserts nothing.
 
-    python bench/shacl_compare.py [--sizes 1,30] [--repeat 3] [--broken 0.02] [--json out.json]
-    python bench/shacl_compare.py --pyshacl-options      # pyshacl's own settings, at 1x
+    python -m bench.shacl_compare [--sizes 1,30] [--repeat 3] [--broken 0.02] [--json out.json]
+    python -m bench.shacl_compare --pyshacl-options      # pyshacl's own settings, at 1x
 
 A size N is the shipped data plus N - 1 synthetic municipalities (beleidsgraaf synth), as
 in bench/run.py. --broken R first breaks a fraction R of the triples (beleidsgraaf.faults),

@@ -100,10 +100,10 @@ def _execute(request: Request, text: str, default_graphs: list[str], named_graph
     default_graphs = _graph_iris("default-graph-uri", default_graphs)
     named_graphs = _graph_iris("named-graph-uri", named_graphs)
     with explained_syntax_errors(text):
-        check_syntax(text)
-    with explained_syntax_errors(text), ctx(request).adhoc_slots.held():
-        result = ctx(request).store.query(text, default_graph_uris=default_graphs or None,
-                                          named_graph_uris=named_graphs or None)
+        check_syntax(text)  # a malformed query is answered at once, not after waiting for a place
+        with ctx(request).adhoc_slots.held():
+            result = ctx(request).store.query(text, default_graph_uris=default_graphs or None,
+                                              named_graph_uris=named_graphs or None)
     try:
         media = choose_media(request, result)
         if media == HTML:

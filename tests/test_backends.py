@@ -12,7 +12,7 @@ from beleidsgraaf.backends import open_store
 from beleidsgraaf.backends.values import bind_values, has_dataset_clause
 from beleidsgraaf.config import settings
 from beleidsgraaf.errors import QueryError, StoreUnavailable
-from beleidsgraaf.queries import Registry
+from beleidsgraaf.queries import MAX_PAGE_SIZE, Registry
 
 CFG = settings()
 CANNED = list(Registry.from_directory(CFG.queries_dir))
@@ -77,10 +77,14 @@ def _oxigraph_answer(store, query, values):
     return answer(_run_whole(store, query, values), query.sparql)
 
 
+def _prepare_whole(query, values):
+    """The query's text and bindings; a paged query as one page holding everything, since
+    its pages follow each store's own order."""
+    return query.prepare({**values, "limit": str(MAX_PAGE_SIZE)} if query.pagination else values)
+
+
 def _run_whole(store, query, values):
-    """Run the query; a paged query as one page holding everything, since its pages follow
-    each store's own order."""
-    sparql, substitutions = query.prepare({**values, "limit": "1000"} if query.pagination else values)
+    sparql, substitutions = _prepare_whole(query, values)
     return store.query(sparql, substitutions=substitutions)
 
 
@@ -88,7 +92,7 @@ def _run_whole(store, query, values):
 def test_values_binding_answers_as_oxigraph_substitution(query, values, shipped_store):
     """The VALUES rewrite, run by Oxigraph itself, answers exactly as Oxigraph's own
     substitution: the placement of the block keeps every query's meaning."""
-    sparql, bound = query.prepare({**values, "limit": "1000"} if query.pagination else values)
+    sparql, bound = _prepare_whole(query, values)
     unset = {p.name: None for p in query.variable_parameters if p.name not in bound}  # UNDEF
     rewritten = bind_values(sparql, {**bound, **unset})
     expected = _oxigraph_answer(shipped_store, query, values)

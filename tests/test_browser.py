@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import GOAL_1
+from system_requirements import require
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -18,10 +19,13 @@ INVALID_TTL = b"""@prefix bg: <https://w3id.org/beleidsgraaf/def#> .
 <https://w3id.org/beleidsgraaf/id/test/a1> a bg:Action ; skos:prefLabel "Actie zonder bron"@nl .
 """
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"),
-]
+pytestmark = [pytest.mark.browser]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def chromium_installed():
+    require(CHROMIUM.exists(), "Debian chromium is not installed at /usr/bin/chromium: "
+                               "apt-get install chromium, as .ci/run does")
 
 
 @pytest.fixture(scope="module")

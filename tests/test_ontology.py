@@ -10,6 +10,7 @@ from rdflib.namespace import SKOS
 
 from beleidsgraaf.dataset import ontology_graph
 from beleidsgraaf.reasoning import check_consistency, materialise
+from system_requirements import require
 
 BG = "https://w3id.org/beleidsgraaf/def#"
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
@@ -40,17 +41,19 @@ def test_reused_vocabularies_are_aligned():
     assert (stated, RDFS.subPropertyOf, serves) in onto and (inferred, RDFS.subPropertyOf, serves) in onto
 
 
-needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java; .ci/run installs a JRE")
+@pytest.fixture
+def java():
+    require(shutil.which("java") is not None, "HermiT needs Java: apt-get install default-jre-headless, as .ci/run does")
 
 
-@needs_java
+@pytest.mark.usefixtures("java")
 def test_hermit_finds_ontology_with_shipped_data_consistent(shipped_graph):
     report = check_consistency(shipped_graph)
     assert report.consistent, report.explanation
     assert report.unsatisfiable_classes == []
 
 
-@needs_java
+@pytest.mark.usefixtures("java")
 def test_hermit_detects_a_disjointness_violation():
     """The check can fail: one thing typed both action and goal (disjoint classes)."""
     graph = Graph() + ontology_graph()

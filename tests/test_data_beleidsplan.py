@@ -40,8 +40,14 @@ def section(lines, start, end):
     return lines[i + 1:j]
 
 
+BULLET_NOTATION = re.compile(r"^4\.[1-6]\.\d+$")
+
+
 def actions_of(graph):
-    return {a for a in graph.subjects(RDF.type, bg("Action")) if (a, DCTERMS.source, DOC) in graph}
+    """The actions of chapter 4's bullets (notation 4.x.n). The document also has the
+    activities of bijlage 3 (B3.k.n) and prose commitments (….t<n>), tested separately."""
+    return {a for a in graph.subjects(RDF.type, bg("Action"))
+            if (a, DCTERMS.source, DOC) in graph and BULLET_NOTATION.match(str(graph.value(a, SKOS.notation)))}
 
 
 def speerpunt_of(graph, action):
@@ -294,3 +300,81 @@ def test_praktijkvoorbeelden(shipped_graph):
     assert {(n, o) for n in range(2, 6) for o in g.objects(vb(n), bg("illustrates"))} == \
         {(2, sub(1)), (3, sub(2)), (4, sub(3)), (5, sub(4))}
     assert (vb(1), bg("illustratesInferred"), sub(4)) in g
+
+
+# -- issue 15: data depth --------------------------------------------------------------------
+
+QUDT = "http://qudt.org/schema/qudt/"
+UNIT = "http://qudt.org/vocab/unit/"
+
+
+def test_activities_of_bijlage_3_per_kader(shipped_graph, source_lines):
+    """Every bullet under an 'Activiteiten' heading of bijlage 3 is an action in the strand of
+    its kader (kader 2 also has one activity written as a plain sentence, "Onze toegang (’t
+    Baken) is ingericht.")."""
+    g = shipped_graph
+    bijlage = section(source_lines, "Bijlage 3 Terugblik", "Bijlage 4 Trends")
+    counted, kader, inside = {}, 0, False
+    for line in bijlage:
+        s = line.strip()
+        if s == "Activiteiten":
+            kader, inside = kader + 1, True
+        elif s.startswith("Resulta") or s.startswith("Doel"):
+            inside = False
+        elif inside and (is_bullet(line, ("\uf0b7",)) or s.startswith("Onze toegang")):
+            counted[kader] = counted.get(kader, 0) + 1
+    assert sum(counted.values()) == 31
+    for k, n in counted.items():
+        strand = iri(f"actielijn/{SLUG}/terugblik-kader-{k}")
+        assert (strand, bg("servesStated"), iri(f"doel/beleidskader-sociaal-domein-2014/kader-{k}")) in g
+        acts = set(g.subjects(bg("partOfStrand"), strand))
+        assert len(acts) == n, k
+        assert sorted(str(g.value(a, SKOS.notation)) for a in acts) == [f"B3.{k}.{i}" for i in range(1, n + 1)]
+        for a in acts:
+            assert (a, bg("actionKind"), bg("actie-activiteit")) in g
+            assert (a, bg("definedIn"), DOC) in g
+    # the SWL posts of kader 1 and 2: opbouwwerkers and thuiscoaches
+    assert (iri(f"actie/{SLUG}/b3.1.6"), bg("involvesRole"), iri("rol/opbouwwerker")) in g
+    assert (iri(f"actie/{SLUG}/b3.2.2"), bg("involvesRole"), iri("rol/thuiscoach")) in g
+    swl = iri("organisatie/stichting-welzijn-lochem")
+    assert {iri("rol/opbouwwerker"), iri("rol/thuiscoach")} <= set(g.objects(swl, URIRef("http://www.w3.org/ns/org#hasMember")))
+
+
+def test_budgets_and_figures(shipped_graph):
+    g = shipped_graph
+    cijfer = lambda s: iri(f"cijfer/{SLUG}/{s}")
+    jeugd, wmo = cijfer("budget-jeugdhulp"), cijfer("budget-wmo")
+    assert float(g.value(jeugd, URIRef(QUDT + "numericValue"))) == 9_000_000
+    assert str(g.value(jeugd, bg("referenceDate"))) == "2018"
+    assert float(g.value(wmo, URIRef(QUDT + "numericValue"))) == 5_500_000
+    for f in (jeugd, wmo):
+        assert g.value(f, URIRef(QUDT + "unit")) == URIRef(UNIT + "CCY_EUR")
+        assert (f, bg("figureKind"), bg("cijfer-budget")) in g
+    text = collapse(SOURCE.read_text(encoding="utf-8"))
+    assert "budget van 9 miljoen euro" in text and "budget van 5,5 miljoen euro" in text
+    figures = {f for f in g.subjects(RDF.type, bg("Figure")) if (f, bg("definedIn"), DOC) in g}
+    assert all(g.value(f, URIRef(QUDT + "unit")) is not None for f in figures)
+    assert len(figures) == 21
+
+
+def test_zorgregio_members_and_front_office_teams(shipped_graph):
+    g = shipped_graph
+    has_member = URIRef("http://www.w3.org/ns/org#hasMember")
+    members = {label(g, m) for m in g.objects(iri("organisatie/regio-midden-ijssel-oost-veluwe"), has_member)}
+    named = "Apeldoorn, Brummen, Epe, Hattem, Heerde, Lochem, Voorst en Zutphen"
+    assert named in collapse(SOURCE.read_text(encoding="utf-8"))
+    assert members == {f"gemeente {n}" for n in re.split(r", | en ", named)}
+    for team in ("het-baken-team-oost", "het-baken-team-west"):
+        assert len(set(g.objects(iri("organisatie/" + team), has_member))) == 4  # footnote 20
+
+
+def test_prose_commitments_and_categories(shipped_graph):
+    g = shipped_graph
+    act = lambda n: iri(f"actie/{SLUG}/{n}")
+    commitments = {a for a in g.subjects(bg("actionKind"), bg("actie-toezegging")) if (a, bg("definedIn"), DOC) in g}
+    assert len(commitments) == 13
+    assert (act("4.3.3"), bg("initiator"), iri("organisatie/categorie/zorgaanbieders")) in g
+    assert (act("4.5.8"), bg("addressedTo"), iri("organisatie/categorie/verwijzers")) in g
+    # every action placed by us outside its own heading is explained by an interpretation
+    for a in (act("1.1.t1"), act("3.2.t1"), act("b2.t1"), act("b4.t1"), act("b4.t2")):
+        assert set(g.subjects(bg("interpretedSubject"), a))

@@ -26,11 +26,11 @@ ID = "https://w3id.org/beleidsgraaf/id/"
 
 PINNED = {
     "beleidsplan-jeugdhulp-wmo-lochem": {
-        "roles": 40, "organisations": 53, "categories": 18, "target groups": 25, "figures": 20,
+        "roles": 40, "organisations": 59, "categories": 18, "target groups": 27, "figures": 20,
         "actions": 106, "strands": 42, "memberships": 26, "fundings": 11,
     },
     "bijlagen-beleidskader-sociaal-domein-lochem": {
-        "roles": 14, "organisations": 23, "categories": 3, "target groups": 20, "figures": 15,
+        "roles": 14, "organisations": 23, "categories": 3, "target groups": 24, "figures": 15,
         "actions": 8, "strands": 3, "memberships": 12, "fundings": 5,
     },
 }

@@ -30,15 +30,18 @@ def test_goal_tree(run_query, shipped_graph):
     sub = lambda n: f"{ID}doel/{SLUG}/subdoel-{n}"
     sp = lambda n: f"{ID}actielijn/{SLUG}/speerpunt-{n}"
     by = {(r["goal"], r["strand"]): r for r in rows}
-    # 4.1 has 9 actions and serves subdoel 2 (inferred); 4.6 has 10 actions and serves all four
-    assert by[(sub(2), sp("4.1"))]["actionCount"] == "9"
+    # 4.1 has 9 bullet actions plus 3 prose commitments (4.1.t1, 4.1.a.t1, 4.1.c.t1; issue 15) and
+    # serves subdoel 2 (inferred); 4.6 has 10 bullet actions plus 1 commitment (4.6.a.t1) and
+    # serves all four
+    assert by[(sub(2), sp("4.1"))]["actionCount"] == "12"
     assert by[(sub(2), sp("4.1"))]["link"] == "afgeleid"
-    assert all(by[(sub(n), sp("4.6"))]["actionCount"] == "10" for n in range(1, 5))
+    assert all(by[(sub(n), sp("4.6"))]["actionCount"] == "11" for n in range(1, 5))
     # the stated sub-strand 'Kleinschalig en gezinsgericht verblijf' under subdoel 1, with 1 action
     stated = by[(sub(1), f"{ID}actielijn/{SLUG}/subthema-4.2.e")]
     assert (stated["link"], stated["actionCount"]) == ("volgens de tekst", "1")
-    # subdoel 3: two actions serve it directly (4.4.1 and 4.4.7)
-    assert by[(sub(3), sp("4.4"))]["directActionCount"] == "2"
+    # subdoel 3: three actions serve it directly (4.4.1, 4.4.7 and the commitment 3.2.t1 in the
+    # text of subdoel 3, issue 15)
+    assert by[(sub(3), sp("4.4"))]["directActionCount"] == "3"
     assert by[(sub(2), sp("4.1"))]["indicators"] == "verschuiving van vangnet naar hulp-op-maat in aantal, % en €"
     assert set(by[(sub(1), sp("4.2"))]["indicators"].split(" | ")) == {
         "daling van hulp met verblijf", "aantal mensen dat in hun eigen leefomgeving ondersteuning krijgt"}
@@ -50,21 +53,30 @@ def test_actions_for_organisation(run_query, shipped_graph):
     baken = ID + "organisatie/het-baken"
     rows = run_query("actions-for-organisation", organisation=baken)
     assert all(r["organisation"] == baken for r in rows)
-    # expected from rdflib: actions naming ’t Baken, or a post in it, in any role
-    actors = {URIRef(baken)} | set(g.subjects(ORG.postIn, URIRef(baken)))
+    # expected from rdflib: actions naming ’t Baken, one of its units (its front-office teams,
+    # issue 15) or a post in it, in any role
+    units = set(g.transitive_subjects(ORG.subOrganizationOf, URIRef(baken)))
+    actors = units | {p for u in units for p in g.subjects(ORG.postIn, u)}
     expected = {(str(a), {"initiator": "initiatiefnemer", "partner": "partner", "mentions": "genoemd"}[p.split("#")[1]])
                 for actor in actors for p in (bg("initiator"), bg("partner"), bg("mentions"))
                 for a in g.subjects(p, actor) if (a, RDF.type, bg("Action")) in g}
     assert {(r["action"], r["role"]) for r in rows} == expected
     initiated = {r["action"].rsplit("/", 1)[1] for r in rows
                  if r["role"] == "initiatiefnemer" and r["document"] == DOC}
-    assert initiated == {"4.1.5", "4.2.1"}  # 'De consulent van ’t Baken volgt ...', 'Consulenten van ’t Baken bieden ...'
+    # 'De consulent van ’t Baken volgt ...', 'Consulenten van ’t Baken bieden ...', and the activities
+    # of bijlage 3 that ’t Baken carried out (issue 15): the toegangen (B3.1.2), the questions to
+    # every inwoner (B3.4.1), the training of its consulenten (B3.4.2), ’t Plan (B3.4.3) and its
+    # two front-office teams (B3.5.1)
+    assert initiated == {"4.1.5", "4.2.1", "b3.1.2", "b3.4.1", "b3.4.2", "b3.4.3", "b3.5.1"}
     assert {r["via"] for r in rows if r["action"].endswith("/4.1.5")} == {ID + "functie/consulent-het-baken"}
 
 
 def test_actions_for_organisation_partner(run_query):
     rows = run_query("actions-for-organisation", organisation=ID + "organisatie/plusov")
-    assert {(r["action"].rsplit("/", 1)[1], r["role"]) for r in rows if r["document"] == DOC} == {("4.3.8", "partner")}
+    # 4.3.8 names Plus OV as partner; activity B3.3.2 of bijlage 3 names PlusOV among the
+    # gemeentelijke ingangen merged into ’t Baken (issue 15)
+    assert {(r["action"].rsplit("/", 1)[1], r["role"]) for r in rows if r["document"] == DOC} == \
+        {("4.3.8", "partner"), ("b3.3.2", "genoemd")}
 
 
 def test_concept(run_query):

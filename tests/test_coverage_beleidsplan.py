@@ -26,12 +26,12 @@ ID = "https://w3id.org/beleidsgraaf/id/"
 
 PINNED = {
     "beleidsplan-jeugdhulp-wmo-lochem": {
-        "roles": 40, "organisations": 59, "categories": 18, "target groups": 27, "figures": 20,
-        "actions": 106, "strands": 42, "memberships": 26, "fundings": 11,
+        "roles": 40, "organisations": 59, "categories": 18, "target groups": 27, "figures": 21,
+        "actions": 108, "strands": 42, "memberships": 26, "fundings": 11,
     },
     "bijlagen-beleidskader-sociaal-domein-lochem": {
         "roles": 14, "organisations": 23, "categories": 3, "target groups": 24, "figures": 15,
-        "actions": 8, "strands": 3, "memberships": 12, "fundings": 5,
+        "actions": 14, "strands": 3, "memberships": 12, "fundings": 5,
     },
 }
 

@@ -354,7 +354,7 @@ def test_budgets_and_figures(shipped_graph):
     assert "budget van 9 miljoen euro" in text and "budget van 5,5 miljoen euro" in text
     figures = {f for f in g.subjects(RDF.type, bg("Figure")) if (f, bg("definedIn"), DOC) in g}
     assert all(g.value(f, URIRef(QUDT + "unit")) is not None for f in figures)
-    assert len(figures) == 20
+    assert len(figures) == 21
 
 
 def test_zorgregio_members_and_front_office_teams(shipped_graph):

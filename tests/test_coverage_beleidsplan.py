@@ -30,7 +30,7 @@ PINNED = {
         "actions": 108, "strands": 42, "memberships": 26, "fundings": 11,
     },
     "bijlagen-beleidskader-sociaal-domein-lochem": {
-        "roles": 14, "organisations": 23, "categories": 3, "target groups": 24, "figures": 15,
+        "roles": 14, "organisations": 25, "categories": 4, "target groups": 27, "figures": 15,
         "actions": 14, "strands": 3, "memberships": 12, "fundings": 5,
     },
 }

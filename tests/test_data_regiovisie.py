@@ -243,7 +243,7 @@ def test_sub_headings_inside_the_actielijnen(shipped_graph):
 def test_every_bullet_keeps_its_actielijn_and_has_a_sub_heading(shipped_graph):
     g = shipped_graph
     for a in g.subjects(bg("definedIn"), DOC):
-        if (a, RDF.type, bg("Action")) not in g:
+        if (a, RDF.type, bg("Action")) not in g or (a, bg("actionKind"), bg("actie-toezegging")) in g:
             continue
         parents = set(g.objects(a, bg("partOfStrand")))
         actielijnen = {p for p in parents if (p, bg("strandKind"), bg("strand-actielijn")) in g}
@@ -259,9 +259,22 @@ def _source_path():
 
 def test_all_actions_of_the_document_are_in_an_actielijn(shipped_graph):
     g = shipped_graph
-    actions = {a for a in g.subjects(RDF.type, bg("Action")) if (a, DCTERMS.source, DOC) in g}
+    # The bullets of the boxes; commitments in running text (issue 15) are toezeggingen.
+    actions = {a for a in g.subjects(RDF.type, bg("Action")) if (a, DCTERMS.source, DOC) in g
+               and (a, bg("actionKind"), bg("actie-toezegging")) not in g}
     assert len(actions) == sum(EXPECTED_ACTIONS.values()) == 40
     assert {str(g.value(a, SKOS.notation)) for a in actions} == set(EXPECTED_SCOPE)
+
+
+def test_commitments_in_running_text_are_toezeggingen_under_a_theme(shipped_graph):
+    """Monitoring/evaluatie and the chapter 'Onze wijze van samenwerken' make commitments
+    outside the boxes; they are actions of kind toezegging, each under a theme."""
+    g = shipped_graph
+    commitments = {a for a in g.subjects(bg("actionKind"), bg("actie-toezegging")) if (a, bg("definedIn"), DOC) in g}
+    assert {str(g.value(a, SKOS.notation)) for a in commitments} == {"S.1", "S.2", "S.3", "M.1"}
+    for a in commitments:
+        (theme,) = set(g.objects(a, bg("partOfStrand")))
+        assert (theme, bg("strandKind"), bg("strand-thema")) in g
 
 
 def test_actor_scopes_as_the_bullets_say(shipped_graph):

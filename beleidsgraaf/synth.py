@@ -148,7 +148,7 @@ P_BG = _p(BG, "quote", "documentKind", "periodStart", "periodEnd", "spatialScope
           "hoursPerWeek", "areaKind", "withinArea", "inhabitants", "ageMin", "ageMax", "programmeKind",
           "provisionKind", "executes", "fundingMode", "imposedBy", "article", "bwbId", "officialPage",
           "interpretedSubject", "interpretedProperty", "interpretedObject", "reason", "filePath",
-          "centrumgemeente")
+          "centrumgemeente", "definedIn")
 P_SKOS = _p(SKOS, "prefLabel", "altLabel", "notation", "scopeNote", "definition", "inScheme")
 P_DCT = _p(DCT, "source", "publisher", "description", "relation", "title")
 P_ORG = _p(ORG, "classification", "memberOf", "subOrganizationOf", "postIn")
@@ -162,6 +162,9 @@ C = {name: nn(iri) for name, iri in {
     "LegalResource": ELI + "LegalResource", "Concept": SKOS + "Concept", "ConceptScheme": SKOS + "ConceptScheme",
 }.items()}
 WAS_REVISION_OF = nn(PROV + "wasRevisionOf")
+# Things that belong to one document carry bg:definedIn (the shapes require it); register
+# things (organisations, laws, ...) do not.
+DEFINED_IN_A_DOCUMENT = {"Goal", "Indicator", "Strand", "Action", "Illustration", "StatutoryTask", "Concept"}
 
 
 def bg(local: str) -> ox.NamedNode:
@@ -192,6 +195,8 @@ class Writer:
         self.add(iri, TYPE, C[cls])
         self.add(iri, P_SKOS["prefLabel"], lit(label, lang="nl"))
         self.add(iri, P_DCT["source"], doc)
+        if cls in DEFINED_IN_A_DOCUMENT:
+            self.add(iri, P_BG["definedIn"], doc)
         for _ in range(self.rng.randint(*quotes)):
             self.add(iri, P_BG["quote"], lit(f"{label}: {self.words(self.rng.randint(8, 18))}."))
         if notation:
@@ -231,6 +236,7 @@ class Writer:
         self.add(iri, P_BG["reason"], lit(f"De tekst zegt het niet letterlijk; afgeleid uit {self.words(10)}.",
                                           lang="nl"))
         self.add(iri, P_DCT["source"], doc)
+        self.add(iri, P_BG["definedIn"], doc)
         self.add(iri, P_BG["quote"], lit(f"{self.words(12)}."))
 
 

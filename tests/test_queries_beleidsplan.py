@@ -21,7 +21,7 @@ def test_goal_tree(run_query, shipped_graph):
     rows = run_query("goal-tree", document=DOC)
     assert rows and all(r["document"] == DOC for r in rows)
     goals = {r["goal"] for r in rows}
-    expected = {str(g) for g in shipped_graph.subjects(DCTERMS.source, URIRef(DOC))
+    expected = {str(g) for g in shipped_graph.subjects(bg("definedIn"), URIRef(DOC))
                 if (g, RDF.type, bg("Goal")) in shipped_graph}
     assert goals == expected
     # top to bottom: hoofddoelen before uitgangspunten before subdoelen

@@ -23,12 +23,12 @@ from graph_helpers import ID, bg
 
 PINNED = {
     "startnotitie-gebiedsteams-lochem": {
-        "roles": 44, "organisations": 44, "categories": 16, "target_groups": 9, "figures": 26,
-        "actions": 79, "strands": 10, "memberships": 54, "fundings": 5,
+        "roles": 45, "organisations": 46, "categories": 17, "target_groups": 9, "figures": 26,
+        "actions": 79, "strands": 10, "memberships": 62, "fundings": 5,
     },
     "lokaal-actieplan-mo-bw-lochem-2018-2019": {
-        "roles": 18, "organisations": 74, "categories": 15, "target_groups": 22, "figures": 8,
-        "actions": 49, "strands": 45, "memberships": 17, "fundings": 8,
+        "roles": 18, "organisations": 75, "categories": 15, "target_groups": 22, "figures": 8,
+        "actions": 49, "strands": 45, "memberships": 18, "fundings": 8,
     },
 }
 

@@ -197,7 +197,8 @@ def test_five_actielijnen(shipped_graph):
                 "3": "Bieden van wonen met begeleiding op maat",
                 "4": "Passende beschermde woonvormen in de hele regio",
                 "5": "Maatschappelijke opvang als vangnet én springplank"}
-    strands = {s for s in g.subjects(RDF.type, bg("Strand")) if (s, DCTERMS.source, DOC) in g}
+    strands = {s for s in g.subjects(RDF.type, bg("Strand"))
+               if (s, bg("definedIn"), DOC) in g and (s, bg("strandKind"), bg("strand-actielijn")) in g}
     assert strands == {strand(n) for n in EXPECTED_ACTIONS}
     for n, name in expected.items():
         s = strand(n)
@@ -221,11 +222,59 @@ def test_action_count_and_notations_per_actielijn(shipped_graph, n, count):
         label(g, a)
 
 
+# Sub-headings inside the actielijnen that group the bullets (issue 15), as printed, in the
+# order of the text: "Verslavingszorg", "Bed & break plekken", "Wachttijd verkorten", ...
+SUB_HEADINGS = {"1": 4, "2": 5, "3": 7, "4": 6, "5": 5}
+
+
+def test_sub_headings_inside_the_actielijnen(shipped_graph):
+    g = shipped_graph
+    source = " ".join(open(_source_path(), encoding="utf-8").read().split())
+    themes = {s for s in g.subjects(bg("strandKind"), bg("strand-thema-binnen-actielijn")) if (s, bg("definedIn"), DOC) in g}
+    per_actielijn = {n: {t for t in themes if (t, bg("partOfStrand"), strand(n)) in g} for n in SUB_HEADINGS}
+    assert {n: len(ts) for n, ts in per_actielijn.items()} == SUB_HEADINGS
+    assert themes == set().union(*per_actielijn.values())
+    for theme in themes:
+        assert label(g, theme) in source, f"{theme}: the heading is printed in the text"
+    for heading in ("Verslavingszorg", "Bed & break plekken", "Wachttijd verkorten"):
+        assert heading in {label(g, t) for t in themes}
+
+
+def test_every_bullet_keeps_its_actielijn_and_has_a_sub_heading(shipped_graph):
+    g = shipped_graph
+    for a in g.subjects(bg("definedIn"), DOC):
+        if (a, RDF.type, bg("Action")) not in g or (a, bg("actionKind"), bg("actie-toezegging")) in g:
+            continue
+        parents = set(g.objects(a, bg("partOfStrand")))
+        actielijnen = {p for p in parents if (p, bg("strandKind"), bg("strand-actielijn")) in g}
+        themes = parents - actielijnen
+        assert len(actielijnen) == 1, a
+        assert themes and all((t, bg("partOfStrand"), next(iter(actielijnen))) in g for t in themes), a
+
+
+def _source_path():
+    from beleidsgraaf.config import settings
+    return settings().data_dir / "sources" / f"{RV}.txt"
+
+
 def test_all_actions_of_the_document_are_in_an_actielijn(shipped_graph):
     g = shipped_graph
-    actions = {a for a in g.subjects(RDF.type, bg("Action")) if (a, DCTERMS.source, DOC) in g}
+    # The bullets of the boxes; commitments in running text (issue 15) are toezeggingen.
+    actions = {a for a in g.subjects(RDF.type, bg("Action")) if (a, DCTERMS.source, DOC) in g
+               and (a, bg("actionKind"), bg("actie-toezegging")) not in g}
     assert len(actions) == sum(EXPECTED_ACTIONS.values()) == 40
     assert {str(g.value(a, SKOS.notation)) for a in actions} == set(EXPECTED_SCOPE)
+
+
+def test_commitments_in_running_text_are_toezeggingen_under_a_theme(shipped_graph):
+    """Monitoring/evaluatie and the chapter 'Onze wijze van samenwerken' make commitments
+    outside the boxes; they are actions of kind toezegging, each under a theme."""
+    g = shipped_graph
+    commitments = {a for a in g.subjects(bg("actionKind"), bg("actie-toezegging")) if (a, bg("definedIn"), DOC) in g}
+    assert {str(g.value(a, SKOS.notation)) for a in commitments} == {"S.1", "S.2", "S.3", "M.1"}
+    for a in commitments:
+        (theme,) = set(g.objects(a, bg("partOfStrand")))
+        assert (theme, bg("strandKind"), bg("strand-thema")) in g
 
 
 def test_actor_scopes_as_the_bullets_say(shipped_graph):

@@ -177,8 +177,12 @@ def sample_for(scratch: Scratch, query: CannedQuery, name: str) -> str:
     """A real entity with answers: the parameter's default, a known sample, or one from the
     query's own answers without the parameter."""
     param = next(p for p in query.parameters if p.name == name)
-    if param.default or name in SAMPLES:
-        return param.default or SAMPLES[name]
+    if param.default:
+        return param.default
+    # A known sample, if this query has answers for it (the lokaal actieplan has no figures,
+    # for instance); otherwise one of the query's own answers.
+    if name in SAMPLES and scratch.answer(query, {name: SAMPLES[name]})[1]:
+        return SAMPLES[name]
     variables, rows = scratch.answer(query, {})
     return next(row[variables.index(name)][1:-1] for row in rows if row[variables.index(name)].startswith("<"))
 

@@ -29,7 +29,8 @@ PINNED: dict[str, dict[str, int]] = {
         "roles": 15, "organisations": 49, "categories": 16, "target groups": 24, "figures": 22,
         "actions": 44, "strands": 34, "memberships": 19, "fundings": 9,
     },
-    # regiovisie memberships 16 -> 19 (data-beleidsplan): the counting rule takes a membership
+    # regiovisie memberships 16 -> 19 (data-beleidsplan; data-startnotitie also found 16 -> 19 for
+    # three startnotitie memberships, see below): the counting rule takes a membership
     # when the body OR the member cites the document; the beleidsplan's bijlage 8 adds the
     # members of the Zorgregio Midden-IJssel/Oost-Veluwe, three of which (gemeente Lochem,
     # Zutphen, Voorst) the regiovisie cites. The regiovisie itself states no new membership.
@@ -48,8 +49,21 @@ PINNED: dict[str, dict[str, int]] = {
         "roles": 14, "organisations": 25, "categories": 4, "target groups": 27, "figures": 15,
         "actions": 14, "strands": 3, "memberships": 26, "fundings": 5,
     },
-    # "startnotitie-gebiedsteams-lochem": {...},  (data-startnotitie)
-    # "lokaal-actieplan-mo-bw-lochem-2018-2019": {...},
+    # Startnotitie before issue 15 (same counting, main at af4219e): roles 0, organisations 26
+    # (categories 0), target groups 3, figures 0, actions 0 and strands 0 (no bg:definedIn yet;
+    # 44 actions and 7 strands by dcterms:source), memberships 4, fundings 0. After the two
+    # readings by data-startnotitie: team composition, §3-§5 commitments and tasks, 6.11 funding.
+    "startnotitie-gebiedsteams-lochem": {
+        "roles": 45, "organisations": 46, "categories": 17, "target groups": 9, "figures": 26,
+        "actions": 79, "strands": 10, "memberships": 56, "fundings": 5,
+    },
+    # Lokaal actieplan before: roles 0, organisations 59 (categories 0), target groups 10,
+    # figures 0, actions 0 (49 by dcterms:source), strands 0, memberships 13, fundings 0. Its
+    # strands (PvA items) are bg:definedIn the regional plan, so 0 here.
+    "lokaal-actieplan-mo-bw-lochem-2018-2019": {
+        "roles": 18, "organisations": 75, "categories": 15, "target groups": 22, "figures": 8,
+        "actions": 49, "strands": 0, "memberships": 42, "fundings": 8,
+    },
 }
 
 

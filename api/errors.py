@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from beleidsgraaf.errors import (ParameterError, QueryError, QueryOutOfMemory, QueryTimeout, RdfInputError,
                                  ResultTooLarge, ServiceBusy, StoreUnavailable, UnknownQueryError, UserError)
 from beleidsgraaf.sparql_guard import NetworkAccessRefused, UpdateRefused
+from beleidsgraaf.validation_sandbox import ValidationFailed, ValidationTimeout, ValidationTooLarge
 
 log = logging.getLogger("beleidsgraaf.api")
 
@@ -57,6 +58,9 @@ STATUSES: list[tuple[tuple[type, ...], int, str]] = [
     ((QueryOutOfMemory,), 503, "Vraag te zwaar"),
     ((ServiceBusy,), 503, "Even te druk"),
     ((ResultTooLarge,), 422, "Antwoord te groot"),
+    ((ValidationTooLarge,), 413, "Te groot om te valideren"),
+    ((ValidationTimeout,), 504, "Validatie duurde te lang"),
+    ((ValidationFailed,), 422, "Niet te valideren"),
     ((ParameterError,), 422, "Ongeldige parameter"),
     ((UnknownQueryError,), 404, "Onbekende vraag"),
     ((RdfInputError,), 400, "RDF niet leesbaar"),

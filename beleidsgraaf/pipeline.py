@@ -49,12 +49,16 @@ def read_user_graph(paths: list[Path]) -> Graph:
 
 
 def validate_paths(paths: list[Path], *, with_shipped: bool = False) -> ValidationReport:
-    data = read_user_graph(paths)
-    if len(data) == 0:
-        raise UserError(f"{', '.join(str(p) for p in paths)}: holds no triples; nothing to validate")
-    cfg = settings()
-    context = load_graph(data_files(cfg), cfg) if with_shipped else None
-    return validate_graph(data, context=context)
+    """Validate files in the validation sandbox, under the same limits as uploads."""
+    from .validation_sandbox import Sandbox, Upload
+
+    files = collect_rdf_files(paths)
+    sandbox = Sandbox(keep_spare=False)
+    try:
+        return sandbox.validate(Upload(b"", None, None, ", ".join(str(p) for p in paths), with_shipped,
+                                       files=tuple(str(f.resolve()) for f in files)))
+    finally:
+        sandbox.close()
 
 
 def read_extra_quads(paths: list[Path], cfg=None) -> list[ox.Quad]:

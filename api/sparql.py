@@ -114,7 +114,7 @@ def _evaluate(store, text: str, default_graphs: list[str], named_graphs: list[st
     worker checks it (updates and SERVICE refused, nesting bounded), parses and evaluates
     it under the time and memory limits, and explains a syntax error. Ad-hoc answers are
     not cached (canned and page queries are)."""
-    run = getattr(store, "query_uncached", store.query)
+    run = getattr(store, "query_adhoc", store.query)
     return run(text, default_graph_uris=default_graphs or None, named_graph_uris=named_graphs or None)
 
 

@@ -18,7 +18,6 @@ import io
 import json
 import math
 import os
-import queue
 import socket
 import subprocess
 import sys
@@ -250,7 +249,8 @@ class QueryPool:
         # The resolved version folder: a later build swaps the link, not what we serve.
         self.store_path = str(Path(store_path).resolve())
         self.cache = AnswerCache(int(self.limits.cache_mb * 1024 * 1024))
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: list[_Worker] = []
+        self._changed = threading.Condition()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -263,19 +263,21 @@ class QueryPool:
 
     def query(self, sparql: str, *, substitutions: Mapping[str, object] | None = None,
               default_graph_uris: list[str] | None = None, named_graph_uris: list[str] | None = None,
-              cache: bool = False):
+              adhoc: bool = False):
         """Parse and run `sparql` in a worker. The server only ships the text: checking,
-        parsing and evaluating all happen under the worker's limits. With `cache`, an
-        answer already given for the same query and parameters is given again."""
+        parsing and evaluating all happen under the worker's limits. A canned or page query
+        (not `adhoc`) may be answered from the cache and may take the last idle worker."""
         options = {"substitutions": dict(substitutions or {}),
                    "default_graph_uris": list(default_graph_uris or []),
                    "named_graph_uris": list(named_graph_uris or [])}
         graph_names(options["default_graph_uris"], "default-graph-uri")  # a bad graph IRI is the
         graph_names(options["named_graph_uris"], "named-graph-uri")      # caller's error, said here
+        cache = not adhoc
         key = AnswerCache.key(sparql, options) if cache else None
         reply = self.cache.get(key) if cache else None
         if reply is None:
-            reply = self._ask_worker((sparql, options, self.limits.max_rows))
+            reserve = 1 if adhoc and self.limits.workers > 1 else 0
+            reply = self._ask_worker((sparql, options, self.limits.max_rows), reserve)
             if cache and reply[0] != "error":
                 self.cache.put(key, reply)
         return _result_from(reply, self.limits)
@@ -294,8 +296,8 @@ class QueryPool:
 
     # -- workers --------------------------------------------------------------------------
 
-    def _ask_worker(self, request: tuple) -> tuple:
-        worker = self._checkout()
+    def _ask_worker(self, request: tuple, reserve: int) -> tuple:
+        worker = self._checkout(reserve)
         try:
             worker.conn.send(request)
             if not worker.conn.poll(self.limits.timeout):
@@ -308,7 +310,7 @@ class QueryPool:
         if reply[:2] == ("error", "memory"):
             self._replace(worker)  # it has quit after saying so
         else:
-            self._idle.put(worker)
+            self._release(worker)
         return reply
 
     def _spawn(self) -> _Worker:
@@ -319,18 +321,34 @@ class QueryPool:
 
     def _admit(self, worker: _Worker) -> None:
         if worker.wait_ready(self.START_TIMEOUT):
-            self._idle.put(worker)
+            self._release(worker)
             return
         self._forget(worker)
         raise QueryError(f"cannot start a query worker on the store at {self.store_path}; "
                          "run 'beleidsgraaf build' and try again")
 
-    def _checkout(self) -> _Worker:
-        try:
-            return self._idle.get(timeout=self.limits.queue_wait)
-        except queue.Empty:
-            raise ServiceBusy(retry_after=max(1, math.ceil(self.limits.queue_wait)),
-                              busy=f"all {self.limits.workers} query workers") from None
+    def _checkout(self, reserve: int) -> _Worker:
+        """An idle worker, once more than `reserve` are idle: ad-hoc queries leave one for
+        canned queries and pages, also while workers they stopped are being replaced."""
+        deadline = time.monotonic() + self.limits.queue_wait
+        with self._changed:
+            while True:
+                while len(self._idle) <= reserve:
+                    left = deadline - time.monotonic()
+                    if left <= 0 or not self._changed.wait(left):
+                        if len(self._idle) > reserve:
+                            break
+                        raise ServiceBusy(retry_after=max(1, math.ceil(self.limits.queue_wait)),
+                                          busy=f"all {self.limits.workers} query workers")
+                worker = self._idle.pop()
+                if worker.process.poll() is None:
+                    return worker
+                self._replace(worker)  # died while idle (killed from outside): never hand it a query
+
+    def _release(self, worker: _Worker) -> None:
+        with self._changed:
+            self._idle.append(worker)
+            self._changed.notify_all()
 
     def _replace(self, worker: _Worker) -> None:
         """Kill `worker` (stopping whatever it runs) and start a new one in the background,
@@ -344,7 +362,7 @@ class QueryPool:
             while not self._closed:
                 fresh = self._spawn()
                 if fresh.wait_ready(self.START_TIMEOUT) and not self._closed:
-                    self._idle.put(fresh)
+                    self._release(fresh)
                     return
                 self._forget(fresh)
                 time.sleep(self.RESTART_PAUSE)
@@ -431,23 +449,30 @@ def _result_from(reply: tuple, limits: QueryLimits):
 class PooledStore:
     """An on-disk store whose queries run in the worker pool. Dumps, graph lists and counts
     stream from a read-only handle in this process: they are bounded by the data, not by
-    what a user writes. Canned and page queries (everything but `query_uncached`, which
-    the ad-hoc endpoint uses) are answered from the cache when they can be."""
+    what a user writes. Canned and page queries (everything but `query_adhoc`, which
+    the SPARQL endpoint uses) are answered from the cache when they can be."""
 
     def __init__(self, store_path: Path, limits: QueryLimits | None = None):
         from .store import Store
         from .versions import hold_version
 
-        resolved = Path(store_path).resolve()
+        self.link = Path(store_path)
+        resolved = self.link.resolve()
+        self.version = resolved
         self._hold = hold_version(resolved)  # a later build keeps this version while we serve it
         self.pool = QueryPool(resolved, limits)
         self._local = Store.open(resolved)
 
     def query(self, sparql: str, **options):
-        return self.pool.query(sparql, cache=True, **options)
-
-    def query_uncached(self, sparql: str, **options):
         return self.pool.query(sparql, **options)
+
+    def query_adhoc(self, sparql: str, **options):
+        """A user's own query (the SPARQL endpoint): not cached, and never in the last idle worker."""
+        return self.pool.query(sparql, adhoc=True, **options)
+
+    def newer_build(self) -> bool:
+        """Whether `beleidsgraaf build` has made a newer version than the one served."""
+        return self.link.resolve() != self.version
 
     def quads(self, graph: str | None = None):
         return self._local.quads(graph)

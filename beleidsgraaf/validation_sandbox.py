@@ -122,9 +122,11 @@ class Sandbox:
     def _take_child(self) -> subprocess.Popen:
         with self._lock:
             child, self._spare = self._spare, None
-        if child is None or child.poll() is not None:
-            child = self._start_child()
-        return child
+        if child is not None and (child.poll() is not None or child.args[-1] != _settings_now()):
+            child.kill()  # dead, or started under other settings (the environment changed since)
+            child.wait()
+            child = None
+        return child or self._start_child()
 
     def _prepare_spare(self) -> None:
         child = self._start_child()
@@ -140,8 +142,15 @@ class Sandbox:
             [str(Path(__file__).resolve().parent.parent)] + [p for p in sys.path if p]))
         return subprocess.Popen(
             [sys.executable, "-m", "beleidsgraaf.validation_sandbox", str(self.limits.memory_mb),
-             str(self.limits.max_triples)],
+             str(self.limits.max_triples), _settings_now()],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, close_fds=True)
+
+
+def _settings_now() -> str:
+    """A fingerprint of the environment a child starts with (its last argument)."""
+    import hashlib
+
+    return hashlib.sha256(repr(sorted(os.environ.items())).encode()).hexdigest()[:16]
 
 
 def _unpacked(answer: tuple, limits: ValidationLimits):
@@ -164,9 +173,14 @@ def _unpacked(answer: tuple, limits: ValidationLimits):
 # -- the child process -----------------------------------------------------------------------
 
 def _child_main(memory_mb: int, max_triples: int) -> None:
-    from .sandbox import confine
+    from .jsonld_contexts import remote_contexts_allowed
+    from .sandbox import confine, limit_memory
 
-    confine(memory_mb)  # before the upload is read
+    # Before the upload is read. Remote JSON-LD contexts are an operator's explicit opt-in.
+    if remote_contexts_allowed():
+        limit_memory(memory_mb)
+    else:
+        confine(memory_mb)
     from . import validation  # noqa: F401  (imports and shapes before the upload arrives)
     from .dataset import ontology_graph, shapes_graph
 

@@ -235,17 +235,17 @@ def test_limit_settings_are_read_from_the_environment():
 
 
 def test_validations_beyond_their_places_get_503(api_app, monkeypatch):
-    """SHACL runs in the server process and cannot be interrupted: only so many at once."""
-    import api.validate as validate_module
+    """Each validation takes a process and memory: only so many at once."""
     from api.capacity import Slots
 
-    real = validate_module.validate_graph
+    sandbox = api_app.state.ctx.validation_sandbox
+    real = sandbox.validate
 
     def slow_validation(*args, **kwargs):
         time.sleep(1.0)  # holds the one place long enough for a second upload to arrive
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(validate_module, "validate_graph", slow_validation)
+    monkeypatch.setattr(sandbox, "validate", slow_validation)
     monkeypatch.setattr(api_app.state.ctx, "validation_slots", Slots(1, 0.2, "validations"))
     turtle = "<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n"
     answers = []

@@ -333,6 +333,7 @@ class QueryPool:
         deadline = time.monotonic() + self.limits.queue_wait
         with self._changed:
             while True:
+                self._replace_dead_idle()
                 while len(self._idle) <= reserve:
                     left = deadline - time.monotonic()
                     if left <= 0 or not self._changed.wait(left):
@@ -344,6 +345,13 @@ class QueryPool:
                 if worker.process.poll() is None:
                     return worker
                 self._replace(worker)  # died while idle (killed from outside): never hand it a query
+
+    def _replace_dead_idle(self) -> None:
+        """Workers killed from outside while idle (by an operator, the OOM killer) are
+        replaced at once instead of waiting for their turn."""
+        for worker in [w for w in self._idle if w.process.poll() is not None]:
+            self._idle.remove(worker)
+            self._replace(worker)
 
     def _release(self, worker: _Worker) -> None:
         with self._changed:
@@ -459,6 +467,7 @@ class PooledStore:
         self.link = Path(store_path)
         resolved = self.link.resolve()
         self.version = resolved
+        self._checked_at, self._newer = 0.0, False
         self._hold = hold_version(resolved)  # a later build keeps this version while we serve it
         self.pool = QueryPool(resolved, limits)
         self._local = Store.open(resolved)
@@ -471,8 +480,13 @@ class PooledStore:
         return self.pool.query(sparql, adhoc=True, **options)
 
     def newer_build(self) -> bool:
-        """Whether `beleidsgraaf build` has made a newer version than the one served."""
-        return self.link.resolve() != self.version
+        """Whether `beleidsgraaf build` has made a newer version than the one served (looked
+        up at most once a second: every answer asks)."""
+        now = time.monotonic()
+        if now - self._checked_at > 1.0:
+            self._checked_at = now
+            self._newer = self.link.resolve() != self.version
+        return self._newer
 
     def quads(self, graph: str | None = None):
         return self._local.quads(graph)

@@ -374,3 +374,13 @@ def test_the_answer_cache_is_bounded():
         cache.put((f"q{i}", (), (), ()), ("solutions", b"x" * 500))
     assert cache.size <= 10_000
     assert cache.get(("q199", (), (), ())) is not None and cache.get(("q0", (), (), ())) is None
+
+
+def test_answers_say_when_a_newer_build_exists(served):
+    base, store = served
+    assert "beleidsgraaf-newer-build" not in canned(base).headers
+    build_store(store.link)
+    time.sleep(1.1)  # the link is looked at once a second
+    response = canned(base)
+    assert response.status_code == 200 and "restart" in response.headers["beleidsgraaf-newer-build"]
+    assert store.version.is_dir()  # still served, still there

@@ -13,7 +13,7 @@ from rdflib import Graph
 
 from .backends import QueryStore, is_remote_spec, is_store_spec, open_store
 from .config import settings
-from .dataset import GraphFile, data_files, load_graph, ontology_files, ontology_graph, read_graph_file
+from .dataset import GraphFile, data_files, ontology_files, ontology_graph, read_graph_file
 from .errors import UserError
 from .rdfio import read_file, to_graph
 from .store import Store, build_store, read_shipped_quads
@@ -171,8 +171,14 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
 
         limits = QueryLimits.from_env()
         store = PooledStore(path, limits)
-        log(f"queries run in {limits.workers} worker processes: at most {limits.timeout:g} s and "
-            f"{limits.max_rows} rows each; a request waits at most {limits.queue_wait:g} s for a worker")
+        log(f"queries run in {limits.workers} worker processes: at most {limits.timeout:g} s, "
+            f"{limits.memory_mb} MB and {limits.max_rows} rows each; a request waits at most "
+            f"{limits.queue_wait:g} s for a worker")
+        from .sparql_guard import network_allowed
+
+        if not store.pool.network_isolated and not network_allowed():
+            log("note: the query workers could not be cut off from the network (no user or network "
+                "namespaces here); SERVICE is refused by the query check alone")
     log(f"serving {len(store)} quads on http://{host}:{port}/")
     try:
         uvicorn.run(create_app(store), host=host, port=port, log_level="info")

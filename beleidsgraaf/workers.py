@@ -82,8 +82,10 @@ def positive_setting(environ: Mapping[str, str], name: str, default, kind):
 
 # -- the worker process ----------------------------------------------------------------------
 
-def _worker_main(conn, store_path: str, memory_mb: int) -> None:
+def _worker_main(conn, store_path: str, memory_mb: int, niceness: int) -> None:
     """Confine this process, then answer query requests from `conn` until the pipe closes."""
+    if niceness:
+        os.nice(niceness)  # research workers yield the cores to the page workers
     from .sandbox import confine, limit_memory
     from .sparql_guard import network_allowed
     from .versions import hold_version
@@ -206,12 +208,14 @@ class _Worker:
     socket pair. (multiprocessing's spawn would re-import the server's __main__, and fork
     is unsafe in a threaded server.)"""
 
-    def __init__(self, store_path: str, memory_mb: int):
+    def __init__(self, store_path: str, memory_mb: int, pages: bool):
+        self.pages = pages  # kept for canned queries and pages; else it also takes ad-hoc queries
         ours, theirs = socket.socketpair()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             [str(Path(__file__).resolve().parent.parent)] + [p for p in sys.path if p]))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "beleidsgraaf.workers", str(theirs.fileno()), store_path, str(memory_mb)],
+            [sys.executable, "-m", "beleidsgraaf.workers", str(theirs.fileno()), store_path, str(memory_mb),
+             "0" if pages else str(RESEARCH_NICENESS)],
             pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL, close_fds=True)
         theirs.close()
         self.conn = Connection(ours.detach())
@@ -253,7 +257,11 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        starting = [self._spawn() for _ in range(self.limits.workers)]
+        # One worker is kept for canned queries and pages (at normal priority); the others
+        # take ad-hoc queries too, at a lower CPU priority, so a research query that burns
+        # its cores until its time limit slows the pages as little as the kernel allows.
+        page_workers = 1 if self.limits.workers > 1 else self.limits.workers
+        starting = [self._spawn(pages=i < page_workers) for i in range(self.limits.workers)]
         for worker in starting:
             self._admit(worker)
         self.network_isolated = all(w.isolated for w in starting)
@@ -275,8 +283,7 @@ class QueryPool:
         key = AnswerCache.key(sparql, options) if cache else None
         reply = self.cache.get(key) if cache else None
         if reply is None:
-            reserve = 1 if adhoc and self.limits.workers > 1 else 0
-            reply = self._ask_worker((sparql, options, self.limits.max_rows), reserve)
+            reply = self._ask_worker((sparql, options, self.limits.max_rows), adhoc)
             if cache and reply[0] != "error":
                 self.cache.put(key, reply)
         return _result_from(reply, self.limits)
@@ -295,8 +302,8 @@ class QueryPool:
 
     # -- workers --------------------------------------------------------------------------
 
-    def _ask_worker(self, request: tuple, reserve: int) -> tuple:
-        worker = self._checkout(reserve)
+    def _ask_worker(self, request: tuple, adhoc: bool) -> tuple:
+        worker = self._checkout(adhoc)
         try:
             worker.conn.send(request)
             if not worker.conn.poll(self.limits.timeout):
@@ -312,8 +319,8 @@ class QueryPool:
             self._release(worker)
         return reply
 
-    def _spawn(self) -> _Worker:
-        worker = _Worker(self.store_path, self.limits.memory_mb)
+    def _spawn(self, pages: bool) -> _Worker:
+        worker = _Worker(self.store_path, self.limits.memory_mb, pages)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -326,24 +333,28 @@ class QueryPool:
         raise QueryError(f"cannot start a query worker on the store at {self.store_path}; "
                          "run 'beleidsgraaf build' and try again")
 
-    def _checkout(self, reserve: int) -> _Worker:
-        """An idle worker, once more than `reserve` are idle: ad-hoc queries leave one for
-        canned queries and pages, also while workers they stopped are being replaced."""
+    def _checkout(self, adhoc: bool) -> _Worker:
+        """An idle worker: for an ad-hoc query one that is not kept for pages (if the pool has
+        more than one); for a canned query or page the page worker first, else any. Ad-hoc
+        queries thus never hold every worker, also while workers they stopped restart."""
         deadline = time.monotonic() + self.limits.queue_wait
         with self._changed:
             while True:
                 self._replace_dead_idle()
-                while len(self._idle) <= reserve:
-                    left = deadline - time.monotonic()
-                    if left <= 0 or not self._changed.wait(left):
-                        if len(self._idle) > reserve:
-                            break
-                        raise ServiceBusy(retry_after=max(1, math.ceil(self.limits.queue_wait)),
-                                          busy=f"all {self.limits.workers} query workers")
-                worker = self._idle.pop()
-                if worker.process.poll() is None:
+                worker = self._eligible(adhoc)
+                if worker is not None:
+                    self._idle.remove(worker)
                     return worker
-                self._replace(worker)  # died while idle (killed from outside): never hand it a query
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise ServiceBusy(retry_after=max(1, math.ceil(self.limits.queue_wait)),
+                                      busy=f"all {self.limits.workers} query workers")
+                self._changed.wait(left)
+
+    def _eligible(self, adhoc: bool) -> _Worker | None:
+        if adhoc and self.limits.workers > 1:
+            return next((w for w in self._idle if not w.pages), None)
+        return next((w for w in self._idle if w.pages), None) or next(iter(self._idle), None)
 
     def _replace_dead_idle(self) -> None:
         """Workers killed from outside while idle (by an operator, the OOM killer) are
@@ -367,7 +378,7 @@ class QueryPool:
 
         def restart() -> None:
             while not self._closed:
-                fresh = self._spawn()
+                fresh = self._spawn(pages=worker.pages)
                 if fresh.wait_ready(self.START_TIMEOUT) and not self._closed:
                     self._release(fresh)
                     return
@@ -383,6 +394,7 @@ class QueryPool:
 
 
 RETRY_AFTER = 2  # seconds: a replacement worker is ready well within this
+RESEARCH_NICENESS = 10
 
 
 class AnswerCache:
@@ -504,4 +516,5 @@ class PooledStore:
 
 
 if __name__ == "__main__":
-    _worker_main(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]))
+    _worker_main(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]),
+                 int(sys.argv[4]) if len(sys.argv) > 4 else 0)

@@ -15,6 +15,7 @@ from . import browse, canned, dumps, model, sparql, validate
 from .bodylimit import BodyLimitMiddleware, route_limits
 from .context import HERE, AppContext, make_templates, max_upload_from_env
 from .errors import install_handlers
+from .freshness import NewerBuildNotice
 from .responses import COMMON_ERRORS
 
 
@@ -39,6 +40,7 @@ def create_app(store: QueryStore, settings: Settings | None = None, *, max_uploa
     )
     app.state.ctx = ctx
     app.add_middleware(BodyLimitMiddleware, limits=route_limits(ctx.max_upload_bytes))
+    app.add_middleware(NewerBuildNotice, store=store)
     # Researchers query from notebooks and browser tools on other origins; all is read-only.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["Content-Type", "Location"])

@@ -20,6 +20,7 @@ from beleidsgraaf.rdfio import to_graph
 from beleidsgraaf.results import compact
 from beleidsgraaf.backends import QueryStore
 from beleidsgraaf.store import Store
+from beleidsgraaf.validation_sandbox import Sandbox
 
 from .capacity import Slots
 
@@ -42,6 +43,7 @@ class AppContext:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
     validation_slots: Slots = field(default_factory=Slots.for_validation)
     adhoc_slots: Slots = field(default_factory=Slots.for_adhoc_queries)
+    validation_sandbox: Sandbox = field(default_factory=Sandbox)
     cache: dict[str, Any] = field(default_factory=dict)
 
     # -- queries -----------------------------------------------------------------------

@@ -10,9 +10,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from beleidsgraaf.errors import (ParameterError, QueryError, QueryTimeout, RdfInputError, ResultTooLarge,
-                                 ServiceBusy, StoreUnavailable, UnknownQueryError, UserError)
+from beleidsgraaf.errors import (ParameterError, QueryError, QueryOutOfMemory, QueryTimeout, RdfInputError,
+                                 ResultTooLarge, ServiceBusy, StoreUnavailable, UnknownQueryError, UserError)
 from beleidsgraaf.sparql_guard import NetworkAccessRefused, UpdateRefused
+from beleidsgraaf.validation_sandbox import ValidationFailed, ValidationTimeout, ValidationTooLarge
 
 log = logging.getLogger("beleidsgraaf.api")
 
@@ -54,8 +55,12 @@ STATUSES: list[tuple[tuple[type, ...], int, str]] = [
     ((StoreUnavailable,), 503, "Opslag niet bereikbaar"),
     ((UpdateRefused, NetworkAccessRefused), 403, "Niet toegestaan"),
     ((QueryTimeout,), 504, "Vraag duurde te lang"),
+    ((QueryOutOfMemory,), 503, "Vraag te zwaar"),
     ((ServiceBusy,), 503, "Even te druk"),
     ((ResultTooLarge,), 422, "Antwoord te groot"),
+    ((ValidationTooLarge,), 413, "Te groot om te valideren"),
+    ((ValidationTimeout,), 504, "Validatie duurde te lang"),
+    ((ValidationFailed,), 422, "Niet te valideren"),
     ((ParameterError,), 422, "Ongeldige parameter"),
     ((UnknownQueryError,), 404, "Onbekende vraag"),
     ((RdfInputError,), 400, "RDF niet leesbaar"),
@@ -102,7 +107,8 @@ def install_handlers(app: FastAPI) -> None:
         if isinstance(exc, ParameterError):
             extra = {"parameter": exc.parameter}
         # Well-behaved clients (SPARQLWrapper, browsers, proxies) back off on Retry-After.
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, ServiceBusy) else None
+        retry_after = getattr(exc, "retry_after", None)  # busy, or a stopped worker being replaced
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
         return error_response(request, status, title, str(exc), extra=extra, headers=headers)
 
     @app.exception_handler(RequestValidationError)

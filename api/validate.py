@@ -9,9 +9,10 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from beleidsgraaf.errors import RdfInputError
-from beleidsgraaf.rdfio import format_for, parse_quads, to_graph
+from beleidsgraaf.rdfio import format_for
 from beleidsgraaf.results import compact
-from beleidsgraaf.validation import ValidationReport, validate_graph
+from beleidsgraaf.validation import ValidationReport
+from beleidsgraaf.validation_sandbox import Upload
 
 from .context import AppContext, ctx
 from .errors import ApiError, PayloadTooLarge, UnsupportedMediaType, error_response
@@ -64,17 +65,17 @@ async def validate(request: Request):
     data, fmt_name, media_type, source, with_shipped = await _read_input(request, c)
     if not data.strip():
         raise ApiError("er is niets om te valideren: kies een bestand of plak RDF-tekst")
+    upload = Upload(data, fmt_name, media_type, source, with_shipped,
+                    store_path=getattr(getattr(c.store, "pool", None), "store_path", None))
+    # Parsing and SHACL run in a confined child process with time and memory limits (see
+    # beleidsgraaf/validation_sandbox.py); this process only waits, off the event loop, and
+    # only a few at a time.
     try:
-        fmt = format_for(fmt_name, path=source if not fmt_name and not media_type else None,
-                         media_type=media_type)
-        quads = parse_quads(data, fmt, source)
+        format_for(fmt_name, path=source if not fmt_name and not media_type else None, media_type=media_type)
+        async with c.validation_slots.taken():
+            report = await run_in_threadpool(c.validation_sandbox.validate, upload)
     except RdfInputError as exc:
         return _parse_error(request, exc, data)
-    # SHACL is CPU-bound: run it off the event loop so other requests keep being served,
-    # and only a few at a time.
-    async with c.validation_slots.taken():
-        context = await run_in_threadpool(c.shipped_data_graph) if with_shipped else None
-        report = await run_in_threadpool(validate_graph, to_graph(quads), context=context)
     return _report_response(request, c, media, report, source, with_shipped)
 
 

@@ -43,11 +43,24 @@ class LimitExceeded(UserError):
 
 
 class QueryTimeout(LimitExceeded):
-    def __init__(self, seconds: float, env_var: str):
+    def __init__(self, seconds: float, env_var: str, retry_after: int | None = None):
         self.seconds = seconds
+        self.retry_after = retry_after
         super().__init__(f"the query was stopped after {seconds:g} s, the time limit for one query; "
                          f"narrow it down (fewer OPTIONALs, a bounded property path, a LIMIT), "
                          f"or ask the operator to raise {env_var}")
+
+
+class QueryOutOfMemory(LimitExceeded):
+    """A query whose worker went past its memory limit (or died otherwise): the worker is
+    replaced; the same query will fail the same way."""
+
+    def __init__(self, megabytes: int, env_var: str, retry_after: int | None = None):
+        self.megabytes = megabytes
+        self.retry_after = retry_after
+        super().__init__(f"the query was stopped: it needed more than {megabytes} MB, the memory limit for "
+                         f"one query, or stopped its worker otherwise; narrow it down (fewer or smaller VALUES, "
+                         f"no ORDER BY over a large product, a LIMIT), or ask the operator to raise {env_var}")
 
 
 class ResultTooLarge(LimitExceeded):

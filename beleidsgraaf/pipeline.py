@@ -13,7 +13,7 @@ from rdflib import Graph
 
 from .backends import QueryStore, is_remote_spec, is_store_spec, open_store
 from .config import settings
-from .dataset import GraphFile, data_files, load_graph, ontology_files, ontology_graph, read_graph_file
+from .dataset import GraphFile, data_files, ontology_files, ontology_graph, read_graph_file
 from .errors import UserError
 from .rdfio import read_file, to_graph
 from .store import Store, build_store, read_shipped_quads
@@ -49,12 +49,16 @@ def read_user_graph(paths: list[Path]) -> Graph:
 
 
 def validate_paths(paths: list[Path], *, with_shipped: bool = False) -> ValidationReport:
-    data = read_user_graph(paths)
-    if len(data) == 0:
-        raise UserError(f"{', '.join(str(p) for p in paths)}: holds no triples; nothing to validate")
-    cfg = settings()
-    context = load_graph(data_files(cfg), cfg) if with_shipped else None
-    return validate_graph(data, context=context)
+    """Validate files in the validation sandbox, under the same limits as uploads."""
+    from .validation_sandbox import Sandbox, Upload
+
+    files = collect_rdf_files(paths)
+    sandbox = Sandbox(keep_spare=False)
+    try:
+        return sandbox.validate(Upload(b"", None, None, ", ".join(str(p) for p in paths), with_shipped,
+                                       files=tuple(str(f.resolve()) for f in files)))
+    finally:
+        sandbox.close()
 
 
 def read_extra_quads(paths: list[Path], cfg=None) -> list[ox.Quad]:
@@ -167,8 +171,14 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
 
         limits = QueryLimits.from_env()
         store = PooledStore(path, limits)
-        log(f"queries run in {limits.workers} worker processes: at most {limits.timeout:g} s and "
-            f"{limits.max_rows} rows each; a request waits at most {limits.queue_wait:g} s for a worker")
+        log(f"queries run in {limits.workers} worker processes: at most {limits.timeout:g} s, "
+            f"{limits.memory_mb} MB and {limits.max_rows} rows each; a request waits at most "
+            f"{limits.queue_wait:g} s for a worker")
+        from .sparql_guard import network_allowed
+
+        if not store.pool.network_isolated and not network_allowed():
+            log("note: the query workers could not be cut off from the network (no user or network "
+                "namespaces here); SERVICE is refused by the query check alone")
     log(f"serving {len(store)} quads on http://{host}:{port}/")
     try:
         uvicorn.run(create_app(store), host=host, port=port, log_level="info")

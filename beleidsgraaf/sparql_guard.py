@@ -1,16 +1,35 @@
-"""What a public SPARQL endpoint refuses: updates, and federated SERVICE calls or LOAD
-that would make the server fetch from the network on a user's behalf (unless enabled)."""
+"""What a public SPARQL endpoint refuses before the engine runs a query: updates, federated
+SERVICE calls (unless enabled), and nesting deeper than the engine's parser can take.
+
+This runs inside the query workers (and in-process stores), never on the server's own
+threads: it reads user input, so it runs under the workers' time and memory limits.
+
+SERVICE is found by the engine's own grammar, not by a pattern: every occurrence of the
+letters S-E-R-V-I-C-E (in any case, or written as \\u escapes, which SPARQL resolves before
+parsing) is changed into a word that is no keyword, and Oxigraph parses the result. In a
+string, IRI, comment, prefixed name or variable the change keeps the query valid; where
+SERVICE is the keyword, the changed query no longer parses, and the original is refused.
+No string, comment, escape or prefix trick can make both parsers disagree, because there
+is one parser. The mutated query runs on an empty store and holds no SERVICE, so nothing
+leaves the process; the workers have no network anyway (see sandbox.py).
+
+This module is imported by every worker process: it must stay light (no rdflib).
+"""
 
 from __future__ import annotations
 
 import os
 import re
 
-from pyparsing import ParseException, ParseResults
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+import pyoxigraph as ox
 
+from .backends.values import tokenize
 from .errors import QueryError
-from .rdflib_sparql import RDFLIB_SPARQL_LOCK
+
+MAX_NESTING = 200  # brackets deep; Oxigraph's recursive parser overflows its stack in the thousands
+UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+PROLOGUE_KEYWORDS = {"PREFIX", "BASE", "VERSION"}
+OPENING, CLOSING = "{([", "})]"
 
 
 class UpdateRefused(QueryError):
@@ -21,59 +40,79 @@ class NetworkAccessRefused(QueryError):
     """A query that would make the server contact another host."""
 
 
+class NestingTooDeep(QueryError):
+    """Brackets nested deeper than the parser can take."""
+
+
+def _letter(c: str) -> str:
+    upper, lower = ord(c.upper()), ord(c.lower())  # for S, E, R, V, I, C both are plain digits in hex
+    return f"(?:[{c.upper()}{c.lower()}]|\\\\u00(?:{upper:02X}|{lower:02X})|\\\\U000000(?:{upper:02X}|{lower:02X}))"
+
+
+# "service" in any case, each letter possibly a \uXXXX or \UXXXXXXXX escape, which SPARQL
+# resolves before it parses.
+SERVICE_LETTERS = re.compile("".join(_letter(c) for c in "SERVICE"))
+HARMLESS = "SERVICX"
+
+
 def network_allowed() -> bool:
     return os.environ.get("BELEIDSGRAAF_ALLOW_SERVICE", "").lower() in {"1", "true", "yes"}
 
 
 def check_query(text: str) -> None:
-    """Raise if `text` is an update, or a query using SERVICE while that is not enabled.
-
-    Queries rdflib cannot parse are left to the engine, which reports the syntax error
-    with its position; a SERVICE keyword in them is still refused.
-    """
-    try:
-        with RDFLIB_SPARQL_LOCK:
-            tree = parseQuery(text)
-    except ParseException:
-        tree = None
-    if tree is None:
-        if _is_update(text):
-            raise UpdateRefused("SPARQL Update is not accepted here: this endpoint is read-only. "
-                                "Change data by editing data/ and running 'beleidsgraaf build'.")
-        if not network_allowed() and re.search(r"\bSERVICE\b", _strip_strings_and_comments(text), re.IGNORECASE):
-            raise NetworkAccessRefused(_service_message())
-        return
-    if not network_allowed() and _contains(tree, "ServiceGraphPattern"):
+    """Raise if `text` nests too deeply, is an update, or uses SERVICE while that is disabled."""
+    tokens = tokenize(text)
+    _check_nesting(text, tokens)
+    if _first_keyword(tokens) in UPDATE_KEYWORDS:
+        raise UpdateRefused("SPARQL Update is not accepted here: this endpoint is read-only. "
+                            "Change data by editing data/ and running 'beleidsgraaf build'.")
+    if not network_allowed() and uses_service(text):
         raise NetworkAccessRefused(_service_message())
+
+
+def uses_service(text: str) -> bool:
+    """Whether SERVICE is a keyword of `text`, as Oxigraph parses it."""
+    if not SERVICE_LETTERS.search(text):
+        return False
+    return not _parses(SERVICE_LETTERS.sub(HARMLESS, text))
+
+
+def _parses(text: str) -> bool:
+    try:
+        result = ox.Store().query(text)  # empty store: SELECT and CONSTRUCT are lazy, ASK finds nothing
+    except SyntaxError:
+        return False
+    except (RuntimeError, ValueError, OSError):
+        return True  # parsed; failed while running on nothing
+    del result
+    return True
+
+
+def _check_nesting(text: str, tokens) -> None:
+    depth = 0
+    for token in tokens:
+        if token.text in OPENING or token.text == "<<":
+            depth += 1
+            if depth > MAX_NESTING:
+                line = text.count("\n", 0, token.start) + 1
+                column = token.start - (text.rfind("\n", 0, token.start) + 1) + 1
+                raise NestingTooDeep(
+                    f"the query nests brackets more than {MAX_NESTING} deep (line {line}, column {column}): "
+                    "flatten it: join groups { } that need no nesting, and drop parentheses around "
+                    "single terms")
+        elif token.text in CLOSING or token.text == ">>":
+            depth = max(0, depth - 1)
+
+
+def _first_keyword(tokens) -> str:
+    """The first keyword after the prologue (PREFIX, BASE and VERSION declarations)."""
+    for token in tokens:
+        if token.kind in ("iri", "string") or token.keyword in PROLOGUE_KEYWORDS or token.text.endswith(":"):
+            continue
+        return token.keyword
+    return ""
 
 
 def _service_message() -> str:
     return ("SERVICE (federated query) is disabled: this endpoint does not contact other hosts. "
             "An operator can enable it with BELEIDSGRAAF_ALLOW_SERVICE=1.")
-
-
-def _is_update(text: str) -> bool:
-    try:
-        with RDFLIB_SPARQL_LOCK:
-            parseUpdate(text)
-        return True
-    except ParseException:
-        return False
-
-
-def _contains(node, name: str) -> bool:
-    if getattr(node, "name", None) == name:
-        return True
-    if isinstance(node, ParseResults):
-        return any(_contains(child, name) for child in node)
-    if isinstance(node, dict):
-        return any(_contains(child, name) for child in node.values())
-    if isinstance(node, (list, tuple)):
-        return any(_contains(child, name) for child in node)
-    return False
-
-
-def _strip_strings_and_comments(text: str) -> str:
-    text = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', '""', text)
-    text = re.sub(r"<[^<>\s]*>", "<>", text)
-    return re.sub(r"#[^\n]*", "", text)

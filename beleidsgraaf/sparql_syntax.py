@@ -45,17 +45,6 @@ def explained_syntax_errors(text: str) -> Iterator[None]:
         raise QueryError(better) from None
 
 
-def check_syntax(text: str) -> None:
-    """Parse `text` with Oxigraph and raise the QueryError a store would for bad syntax.
-
-    Nothing is evaluated (Oxigraph's results are lazy and the store is empty): the service
-    answers a malformed query at once instead of after waiting for a query worker."""
-    from .store import Store
-
-    result = Store.in_memory().query(text)
-    del result
-
-
 def explain(text: str, engine_message: str) -> str | None:
     """A message for the engine's syntax error, or None when it is not one."""
     match = ERROR_AT.search(engine_message)
@@ -118,7 +107,7 @@ def _rdflib_position(text: str) -> tuple[int, int] | None:
     from .rdflib_sparql import RDFLIB_SPARQL_LOCK
 
     try:
-        with RDFLIB_SPARQL_LOCK:
+        with RDFLIB_SPARQL_LOCK:  # uncontended in a query worker, which runs one query at a time
             parseQuery(text)
     except ParseException as exc:
         return exc.lineno, exc.col

@@ -5,7 +5,6 @@ caller names graphs (SPARQL 1.1 Protocol default-graph-uri / named-graph-uri).""
 from __future__ import annotations
 
 import os
-import shutil
 import time
 import uuid
 from pathlib import Path
@@ -71,11 +70,16 @@ class Store:
               default_graph_uris: list[str] | None = None,
               named_graph_uris: list[str] | None = None):
         """Run a SPARQL query; parameters are substituted by the engine, never spliced."""
+        from .sparql_guard import check_query
+        from .sparql_syntax import explain
+
+        check_query(sparql)  # the same checks as in the query workers
         options = query_options(sparql, substitutions, default_graph_uris, named_graph_uris)
         try:
             return self._store.query(sparql, **options)
         except SyntaxError as exc:
-            raise QueryError(f"malformed SPARQL query: {exc.args[0] if exc.args else exc}") from None
+            message = str(exc.args[0] if exc.args else exc)
+            raise QueryError(explain(sparql, message) or f"malformed SPARQL query: {message}") from None
         except (RuntimeError, ValueError) as exc:
             raise QueryError(f"cannot evaluate SPARQL query: {exc}") from None
 
@@ -132,8 +136,10 @@ def _swap_link(target: Path, version: Path) -> None:
 
 def _remove_old_versions(target: Path, keep: set[Path | None]) -> None:
     """Delete the other store versions (older ones, and half-written ones left by builds that
-    were killed), but keep the one the link pointed to until now: a server started before
-    this build may still be reading it."""
+    were killed), but never one a running process has open (see versions.py), and keep the
+    one the link pointed to until now for servers that hold no lock."""
+    from .versions import remove_if_unused
+
     for old in target.parent.glob(f"{target.name}-*"):
         if old.is_dir() and old not in keep:
-            shutil.rmtree(old, ignore_errors=True)
+            remove_if_unused(old)

@@ -18,11 +18,12 @@ import io
 import json
 import math
 import os
-import queue
 import socket
 import subprocess
 import sys
 import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from multiprocessing.connection import Connection
@@ -30,13 +31,15 @@ from typing import Iterator, Mapping
 
 import pyoxigraph as ox
 
-from .backends.oxigraph_options import query_options
-from .errors import QueryError, QueryTimeout, ResultTooLarge, ServiceBusy
+from .backends.oxigraph_options import graph_names, query_options
+from .errors import QueryError, QueryOutOfMemory, QueryTimeout, ResultTooLarge, ServiceBusy
 
 ENV_TIMEOUT = "BELEIDSGRAAF_QUERY_TIMEOUT"
 ENV_MAX_ROWS = "BELEIDSGRAAF_MAX_RESULT_ROWS"
 ENV_WORKERS = "BELEIDSGRAAF_QUERY_WORKERS"
 ENV_QUEUE_WAIT = "BELEIDSGRAAF_QUEUE_WAIT"
+ENV_WORKER_MEMORY = "BELEIDSGRAAF_WORKER_MEMORY_MB"
+ENV_CACHE = "BELEIDSGRAAF_QUERY_CACHE_MB"
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class QueryLimits:
     max_rows: int = 100_000  # solutions or triples one answer may hold
     workers: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))  # queries at once
     queue_wait: float = 5.0  # seconds a request may wait for a free worker before a 503
+    memory_mb: int = 2048  # address space of one worker; past it the worker is replaced
+    cache_mb: float = 64.0  # answers of canned and page queries kept per store version
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "QueryLimits":
@@ -56,6 +61,8 @@ class QueryLimits:
             max_rows=positive_setting(environ, ENV_MAX_ROWS, defaults.max_rows, int),
             workers=positive_setting(environ, ENV_WORKERS, defaults.workers, int),
             queue_wait=positive_setting(environ, ENV_QUEUE_WAIT, defaults.queue_wait, float),
+            memory_mb=positive_setting(environ, ENV_WORKER_MEMORY, defaults.memory_mb, int),
+            cache_mb=positive_setting(environ, ENV_CACHE, defaults.cache_mb, float),
         )
 
 
@@ -75,20 +82,39 @@ def positive_setting(environ: Mapping[str, str], name: str, default, kind):
 
 # -- the worker process ----------------------------------------------------------------------
 
-def _worker_main(conn, store_path: str) -> None:
-    """Answer query requests from `conn` until the pipe closes."""
+def _worker_main(conn, store_path: str, memory_mb: int, niceness: int) -> None:
+    """Confine this process, then answer query requests from `conn` until the pipe closes."""
+    if niceness:
+        os.nice(niceness)  # research workers yield the cores to the page workers
+    from .sandbox import confine, limit_memory
+    from .sparql_guard import network_allowed
+    from .versions import hold_version
+
+    # Before any user input, and before RocksDB starts threads (unshare needs a single thread).
+    if network_allowed():
+        limit_memory(memory_mb)
+        isolated = False
+    else:
+        isolated = confine(memory_mb)
+    hold_version(Path(store_path))  # this store version is not deleted while we live
     store = ox.Store.read_only(store_path)
-    conn.send(("ready", os.getpid()))
+    conn.send(("ready", os.getpid(), isolated))
     while True:
         try:
             request = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(_answer(store, *request))
+        reply = _answer(store, *request)
+        conn.send(reply)
+        if reply[:2] == ("error", "memory"):
+            return  # the heap may be in a poor state: the server starts a fresh worker
 
 
 def _answer(store: ox.Store, sparql: str, options: dict, max_rows: int) -> tuple:
+    from .sparql_guard import NetworkAccessRefused, UpdateRefused, check_query
+
     try:
+        check_query(sparql)
         result = store.query(sparql, **query_options(sparql, **options))
         if isinstance(result, ox.QueryBoolean):
             return ("boolean", bool(result))
@@ -96,12 +122,37 @@ def _answer(store: ox.Store, sparql: str, options: dict, max_rows: int) -> tuple
             triples = _capped(result, max_rows, "triples")
             return ("graph", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
         return ("solutions", _tsv_results(result, max_rows))
+    except UpdateRefused as exc:
+        return ("error", "update", str(exc))
+    except NetworkAccessRefused as exc:
+        return ("error", "service", str(exc))
+    except QueryError as exc:  # nesting too deep, a bad graph IRI or parameter
+        return ("error", "query", str(exc))
     except SyntaxError as exc:
-        return ("error", "syntax", str(exc.args[0] if exc.args else exc))
+        return ("error", "query", _explained(sparql, str(exc.args[0] if exc.args else exc)))
     except _TooLarge as exc:
         return ("error", "too-large", str(exc))
+    except MemoryError:
+        return ("error", "memory", "")
     except (RuntimeError, ValueError, OSError) as exc:
-        return ("error", "evaluation", str(exc))
+        return ("error", "evaluation", _without_remote_text(str(exc)))
+
+
+def _explained(sparql: str, message: str) -> str:
+    from .sparql_syntax import explain
+
+    try:
+        return explain(sparql, message) or f"malformed SPARQL query: {message}"
+    except RecursionError:
+        return f"malformed SPARQL query: {message}"
+
+
+def _without_remote_text(message: str) -> str:
+    """The engine's message, unless it could carry what another host answered."""
+    lowered = message.lower()
+    if any(word in lowered for word in ("service", "http", "connection", "tcp", "dns")):
+        return "the query failed while contacting another host, which this endpoint does not do"
+    return message[:500]
 
 
 class _TooLarge(Exception):
@@ -157,21 +208,28 @@ class _Worker:
     socket pair. (multiprocessing's spawn would re-import the server's __main__, and fork
     is unsafe in a threaded server.)"""
 
-    def __init__(self, store_path: str):
+    def __init__(self, store_path: str, memory_mb: int, pages: bool):
+        self.pages = pages  # kept for canned queries and pages; else it also takes ad-hoc queries
         ours, theirs = socket.socketpair()
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             [str(Path(__file__).resolve().parent.parent)] + [p for p in sys.path if p]))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "beleidsgraaf.workers", str(theirs.fileno()), store_path],
+            [sys.executable, "-m", "beleidsgraaf.workers", str(theirs.fileno()), store_path, str(memory_mb),
+             "0" if pages else str(RESEARCH_NICENESS)],
             pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL, close_fds=True)
         theirs.close()
         self.conn = Connection(ours.detach())
+        self.isolated = False  # whether the worker has no network (told when it is ready)
 
     def wait_ready(self, timeout: float) -> bool:
         try:
-            return self.conn.poll(timeout) and self.conn.recv()[0] == "ready"
+            if not self.conn.poll(timeout):
+                return False
+            message = self.conn.recv()
         except (EOFError, OSError):
             return False
+        self.isolated = bool(message[2])
+        return message[0] == "ready"
 
     def kill(self) -> None:
         if self.process.poll() is None:
@@ -187,40 +245,48 @@ class QueryPool:
     """A fixed number of worker processes over one on-disk store."""
 
     START_TIMEOUT = 60.0
+    RESTART_PAUSE = 1.0  # seconds between attempts to start a replacement that failed
 
     def __init__(self, store_path: Path, limits: QueryLimits | None = None):
         self.limits = limits or QueryLimits.from_env()
         # The resolved version folder: a later build swaps the link, not what we serve.
         self.store_path = str(Path(store_path).resolve())
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self.cache = AnswerCache(int(self.limits.cache_mb * 1024 * 1024))
+        self._idle: list[_Worker] = []
+        self._changed = threading.Condition()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        starting = [self._spawn() for _ in range(self.limits.workers)]
+        # One worker is kept for canned queries and pages (at normal priority); the others
+        # take ad-hoc queries too, at a lower CPU priority, so a research query that burns
+        # its cores until its time limit slows the pages as little as the kernel allows.
+        page_workers = 1 if self.limits.workers > 1 else self.limits.workers
+        starting = [self._spawn(pages=i < page_workers) for i in range(self.limits.workers)]
         for worker in starting:
             self._admit(worker)
+        self.network_isolated = all(w.isolated for w in starting)
 
     # -- public ---------------------------------------------------------------------------
 
     def query(self, sparql: str, *, substitutions: Mapping[str, object] | None = None,
-              default_graph_uris: list[str] | None = None, named_graph_uris: list[str] | None = None):
+              default_graph_uris: list[str] | None = None, named_graph_uris: list[str] | None = None,
+              adhoc: bool = False):
+        """Parse and run `sparql` in a worker. The server only ships the text: checking,
+        parsing and evaluating all happen under the worker's limits. A canned or page query
+        (not `adhoc`) may be answered from the cache and may take the last idle worker."""
         options = {"substitutions": dict(substitutions or {}),
                    "default_graph_uris": list(default_graph_uris or []),
                    "named_graph_uris": list(named_graph_uris or [])}
-        query_options(sparql, **options)  # a bad graph IRI is the caller's error, said here
-        worker = self._checkout()
-        try:
-            worker.conn.send((sparql, options, self.limits.max_rows))
-            if not worker.conn.poll(self.limits.timeout):
-                self._replace(worker)
-                raise QueryTimeout(self.limits.timeout, ENV_TIMEOUT)
-            reply = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            self._replace(worker)
-            raise QueryError("the query stopped its worker process (probably out of memory); "
-                             "narrow the query down or add a LIMIT") from None
-        self._idle.put(worker)
-        return _result_from(reply, self.limits.max_rows)
+        graph_names(options["default_graph_uris"], "default-graph-uri")  # a bad graph IRI is the
+        graph_names(options["named_graph_uris"], "named-graph-uri")      # caller's error, said here
+        cache = not adhoc
+        key = AnswerCache.key(sparql, options) if cache else None
+        reply = self.cache.get(key) if cache else None
+        if reply is None:
+            reply = self._ask_worker((sparql, options, self.limits.max_rows), adhoc)
+            if cache and reply[0] != "error":
+                self.cache.put(key, reply)
+        return _result_from(reply, self.limits)
 
     def close(self) -> None:
         with self._lock:
@@ -236,40 +302,88 @@ class QueryPool:
 
     # -- workers --------------------------------------------------------------------------
 
-    def _spawn(self) -> _Worker:
-        worker = _Worker(self.store_path)
+    def _ask_worker(self, request: tuple, adhoc: bool) -> tuple:
+        worker = self._checkout(adhoc)
+        try:
+            worker.conn.send(request)
+            if not worker.conn.poll(self.limits.timeout):
+                self._replace(worker)
+                raise QueryTimeout(self.limits.timeout, ENV_TIMEOUT, retry_after=RETRY_AFTER)
+            reply = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            raise QueryOutOfMemory(self.limits.memory_mb, ENV_WORKER_MEMORY, retry_after=RETRY_AFTER) from None
+        if reply[:2] == ("error", "memory"):
+            self._replace(worker)  # it has quit after saying so
+        else:
+            self._release(worker)
+        return reply
+
+    def _spawn(self, pages: bool) -> _Worker:
+        worker = _Worker(self.store_path, self.limits.memory_mb, pages)
         with self._lock:
             self._all.add(worker)
         return worker
 
     def _admit(self, worker: _Worker) -> None:
         if worker.wait_ready(self.START_TIMEOUT):
-            self._idle.put(worker)
+            self._release(worker)
             return
         self._forget(worker)
         raise QueryError(f"cannot start a query worker on the store at {self.store_path}; "
                          "run 'beleidsgraaf build' and try again")
 
-    def _checkout(self) -> _Worker:
-        try:
-            return self._idle.get(timeout=self.limits.queue_wait)
-        except queue.Empty:
-            raise ServiceBusy(retry_after=max(1, math.ceil(self.limits.queue_wait)),
-                              busy=f"all {self.limits.workers} query workers") from None
+    def _checkout(self, adhoc: bool) -> _Worker:
+        """An idle worker: for an ad-hoc query one that is not kept for pages (if the pool has
+        more than one); for a canned query or page the page worker first, else any. Ad-hoc
+        queries thus never hold every worker, also while workers they stopped restart."""
+        deadline = time.monotonic() + self.limits.queue_wait
+        with self._changed:
+            while True:
+                self._replace_dead_idle()
+                worker = self._eligible(adhoc)
+                if worker is not None:
+                    self._idle.remove(worker)
+                    return worker
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise ServiceBusy(retry_after=max(1, math.ceil(self.limits.queue_wait)),
+                                      busy=f"all {self.limits.workers} query workers")
+                self._changed.wait(left)
+
+    def _eligible(self, adhoc: bool) -> _Worker | None:
+        if adhoc and self.limits.workers > 1:
+            return next((w for w in self._idle if not w.pages), None)
+        return next((w for w in self._idle if w.pages), None) or next(iter(self._idle), None)
+
+    def _replace_dead_idle(self) -> None:
+        """Workers killed from outside while idle (by an operator, the OOM killer) are
+        replaced at once instead of waiting for their turn."""
+        for worker in [w for w in self._idle if w.process.poll() is not None]:
+            self._idle.remove(worker)
+            self._replace(worker)
+
+    def _release(self, worker: _Worker) -> None:
+        with self._changed:
+            self._idle.append(worker)
+            self._changed.notify_all()
 
     def _replace(self, worker: _Worker) -> None:
         """Kill `worker` (stopping whatever it runs) and start a new one in the background,
-        so the request that hit the limit is answered at once."""
+        so the request that hit the limit is answered at once. A replacement that fails to
+        start is tried again until one runs: the pool never shrinks."""
         self._forget(worker)
         if self._closed:
             return
 
         def restart() -> None:
-            fresh = self._spawn()
-            if fresh.wait_ready(self.START_TIMEOUT) and not self._closed:
-                self._idle.put(fresh)
-            else:
+            while not self._closed:
+                fresh = self._spawn(pages=worker.pages)
+                if fresh.wait_ready(self.START_TIMEOUT) and not self._closed:
+                    self._release(fresh)
+                    return
                 self._forget(fresh)
+                time.sleep(self.RESTART_PAUSE)
 
         threading.Thread(target=restart, name="beleidsgraaf-worker-restart", daemon=True).start()
 
@@ -279,8 +393,55 @@ class QueryPool:
         worker.kill()
 
 
-def _result_from(reply: tuple, max_rows: int):
+RETRY_AFTER = 2  # seconds: a replacement worker is ready well within this
+RESEARCH_NICENESS = 10
+
+
+class AnswerCache:
+    """Answers (as the workers send them) of canned and page queries, least recently used
+    first out once they hold more than `max_bytes`. One cache belongs to one pool, and so
+    to one store version: a store version never changes, so an answer never goes stale."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._answers: OrderedDict[tuple, tuple] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(sparql: str, options: dict) -> tuple:
+        substitutions = tuple(sorted((name, str(value)) for name, value in options["substitutions"].items()))
+        return (sparql, substitutions, tuple(options["default_graph_uris"]), tuple(options["named_graph_uris"]))
+
+    def get(self, key: tuple) -> tuple | None:
+        with self._lock:
+            reply = self._answers.get(key)
+            if reply is not None:
+                self._answers.move_to_end(key)
+            return reply
+
+    def put(self, key: tuple, reply: tuple) -> None:
+        size = _reply_size(key, reply)
+        if size > self.max_bytes // 4:
+            return  # one huge answer would push out everything else
+        with self._lock:
+            if key in self._answers:
+                return
+            self._answers[key] = reply
+            self.size += size
+            while self.size > self.max_bytes:
+                old_key, old_reply = self._answers.popitem(last=False)
+                self.size -= _reply_size(old_key, old_reply)
+
+
+def _reply_size(key: tuple, reply: tuple) -> int:
+    body = reply[1]
+    return len(key[0]) + (len(body) if isinstance(body, (bytes, str)) else 8) + 200
+
+
+def _result_from(reply: tuple, limits: QueryLimits):
     from .results import Triples  # server side only: keeps rdflib out of the workers
+    from .sparql_guard import NetworkAccessRefused, UpdateRefused
 
     kind = reply[0]
     if kind == "solutions":
@@ -292,27 +453,51 @@ def _result_from(reply: tuple, max_rows: int):
         return Triples(quad.triple for quad in ox.parse(reply[1], format=ox.RdfFormat.N_TRIPLES))
     _, error, message = reply
     if error == "too-large":
-        raise ResultTooLarge(max_rows, ENV_MAX_ROWS)
-    if error == "syntax":
-        raise QueryError(f"malformed SPARQL query: {message}")
+        raise ResultTooLarge(limits.max_rows, ENV_MAX_ROWS)
+    if error == "memory":
+        raise QueryOutOfMemory(limits.memory_mb, ENV_WORKER_MEMORY, retry_after=RETRY_AFTER)
+    if error == "update":
+        raise UpdateRefused(message)
+    if error == "service":
+        raise NetworkAccessRefused(message)
+    if error == "query":
+        raise QueryError(message)
     raise QueryError(f"cannot evaluate SPARQL query: {message}")
-
 
 
 class PooledStore:
     """An on-disk store whose queries run in the worker pool. Dumps, graph lists and counts
     stream from a read-only handle in this process: they are bounded by the data, not by
-    what a user writes."""
+    what a user writes. Canned and page queries (everything but `query_adhoc`, which
+    the SPARQL endpoint uses) are answered from the cache when they can be."""
 
     def __init__(self, store_path: Path, limits: QueryLimits | None = None):
         from .store import Store
+        from .versions import hold_version
 
-        resolved = Path(store_path).resolve()
+        self.link = Path(store_path)
+        resolved = self.link.resolve()
+        self.version = resolved
+        self._checked_at, self._newer = 0.0, False
+        self._hold = hold_version(resolved)  # a later build keeps this version while we serve it
         self.pool = QueryPool(resolved, limits)
         self._local = Store.open(resolved)
 
     def query(self, sparql: str, **options):
         return self.pool.query(sparql, **options)
+
+    def query_adhoc(self, sparql: str, **options):
+        """A user's own query (the SPARQL endpoint): not cached, and never in the last idle worker."""
+        return self.pool.query(sparql, adhoc=True, **options)
+
+    def newer_build(self) -> bool:
+        """Whether `beleidsgraaf build` has made a newer version than the one served (looked
+        up at most once a second: every answer asks)."""
+        now = time.monotonic()
+        if now - self._checked_at > 1.0:
+            self._checked_at = now
+            self._newer = self.link.resolve() != self.version
+        return self._newer
 
     def quads(self, graph: str | None = None):
         return self._local.quads(graph)
@@ -324,8 +509,12 @@ class PooledStore:
         return len(self._local)
 
     def close(self) -> None:
+        from .versions import release
+
         self.pool.close()
+        release(self._hold)
 
 
 if __name__ == "__main__":
-    _worker_main(Connection(int(sys.argv[1])), sys.argv[2])
+    _worker_main(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]),
+                 int(sys.argv[4]) if len(sys.argv) > 4 else 0)

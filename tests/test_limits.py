@@ -235,17 +235,17 @@ def test_limit_settings_are_read_from_the_environment():
 
 
 def test_validations_beyond_their_places_get_503(api_app, monkeypatch):
-    """SHACL runs in the server process and cannot be interrupted: only so many at once."""
-    import api.validate as validate_module
+    """Each validation takes a process and memory: only so many at once."""
     from api.capacity import Slots
 
-    real = validate_module.validate_graph
+    sandbox = api_app.state.ctx.validation_sandbox
+    real = sandbox.validate
 
     def slow_validation(*args, **kwargs):
         time.sleep(1.0)  # holds the one place long enough for a second upload to arrive
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(validate_module, "validate_graph", slow_validation)
+    monkeypatch.setattr(sandbox, "validate", slow_validation)
     monkeypatch.setattr(api_app.state.ctx, "validation_slots", Slots(1, 0.2, "validations"))
     turtle = "<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n"
     answers = []
@@ -303,21 +303,21 @@ def test_adhoc_places_are_read_from_the_environment():
         Slots.for_adhoc_queries({"BELEIDSGRAAF_MAX_ADHOC_QUERIES": "none"})
 
 
-def test_malformed_query_is_answered_without_waiting_for_an_adhoc_place(api_app, monkeypatch):
-    """Syntax is checked before a query queues for a place: with every ad-hoc place taken,
-    a malformed query still gets its 400 and its message at once, a good one a 503."""
+def test_malformed_query_is_parsed_in_a_worker_not_in_the_server(api_app, monkeypatch):
+    """The server does not parse a user's query (issue 13): with every ad-hoc place taken, a
+    malformed query queues like any other (503); with a place free, the worker's parser
+    answers it with its position."""
     from fastapi.testclient import TestClient
 
     from api.capacity import Slots
 
     slots = Slots(1, 0.5, "ad-hoc SPARQL queries")
     monkeypatch.setattr(api_app.state.ctx, "adhoc_slots", slots)
-    with slots.held(), TestClient(api_app) as client:
-        started = time.monotonic()
+    with TestClient(api_app) as client:
+        with slots.held():
+            queued = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"},
+                                headers={"Accept": "application/json"})
         bad = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"},
                          headers={"Accept": "application/json"})
-        answered_in = time.monotonic() - started
-        good = client.get("/sparql", params={"query": QUICK}, headers={"Accept": "application/json"})
+    assert queued.status_code == 503 and queued.headers["Retry-After"]
     assert bad.status_code == 400 and "line 1" in bad.json()["message"]
-    assert answered_in < 0.4, f"the malformed query waited {answered_in:.2f} s"
-    assert good.status_code == 503

@@ -32,6 +32,9 @@ def check_query(sparql: str, substitutions: Mapping[str, object] | None = None) 
     """Raise QueryError for what Oxigraph would refuse; else the query's result form and,
     for SELECT, its variables in the order Oxigraph gives them (`SELECT *` included, so
     every backend answers with the same columns in the same order)."""
+    from ..sparql_guard import check_query as refuse_updates_and_service
+
+    refuse_updates_and_service(sparql)  # before the empty store below could make a SERVICE call
     result = _EMPTY.query(sparql, substitutions={k: v for k, v in (substitutions or {}).items() if v is not None})
     try:
         if isinstance(result, ox.QueryBoolean):

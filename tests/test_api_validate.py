@@ -32,7 +32,7 @@ SOURCE_MESSAGE = "Bron ontbreekt of is geen beleidsdocument"
 # A goal that serves an existing goal: it only resolves with the shipped graph.
 REFERS_TO_SHIPPED = PREFIXES + f"""
 t:doc a bg:PolicyDocument ; skos:prefLabel "Testplan"@nl ; dcterms:source t:doc ; bg:quote "Testplan" .
-t:s1 a bg:Strand ; skos:prefLabel "Testlijn"@nl ; bg:strandKind bg:strand-actielijn ;
+t:s1 a bg:Strand ; skos:prefLabel "Testlijn"@nl ; bg:strandKind bg:strand-actielijn ; bg:definedIn t:doc ;
     dcterms:source t:doc ; bg:quote "de Testlijn" ; bg:servesStated <{GOAL_1}> .
 """
 

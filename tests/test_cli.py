@@ -49,6 +49,7 @@ def test_validate_with_shipped_resolves_references(capsys, tmp_path):
         "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
         "<https://w3id.org/beleidsgraaf/id/actie/nieuw/1> a bg:Action ; skos:prefLabel \"Nieuwe actie\"@nl ;\n"
         "  dcterms:source <https://w3id.org/beleidsgraaf/id/document/regiovisie-bw-mo-2024-2026> ;\n"
+        "  bg:definedIn <https://w3id.org/beleidsgraaf/id/document/regiovisie-bw-mo-2024-2026> ;\n"
         "  bg:quote \"Kracht in kwetsbaarheid\" ; bg:actorScope bg:scope-regio-als-geheel ;\n"
         "  bg:partOfStrand <https://w3id.org/beleidsgraaf/id/actielijn/regiovisie-bw-mo-2024-2026/actielijn-1> .\n",
         encoding="utf-8")

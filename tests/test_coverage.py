@@ -23,31 +23,31 @@ ID = "https://w3id.org/beleidsgraaf/id/"
 
 # Regiovisie before issue 15 (same counting): roles 0, organisations 33 (categories 0),
 # target groups 15, figures 0, actions 40, strands 5, memberships 10, fundings 0. After the
-# second reading: the numbers below (27 sub-headings and 2 themes, 4 commitments in prose).
+# second reading and a check by a second reader: the numbers below (27 sub-headings and 2
+# themes, 4 commitments in prose, the zorgkantoorregio of footnote 1).
 PINNED: dict[str, dict[str, int]] = {
     "regiovisie-bw-mo-2024-2026": {
-        "roles": 15, "organisations": 49, "categories": 16, "target groups": 24, "figures": 22,
-        "actions": 44, "strands": 34, "memberships": 19, "fundings": 9,
+        "roles": 16, "organisations": 51, "categories": 17, "target groups": 25, "figures": 22,
+        "actions": 44, "strands": 34, "memberships": 17, "fundings": 9,
     },
-    # regiovisie memberships 16 -> 19 (data-beleidsplan; data-startnotitie also found 16 -> 19 for
-    # three startnotitie memberships, see below): the counting rule takes a membership
-    # when the body OR the member cites the document; the beleidsplan's bijlage 8 adds the
-    # members of the Zorgregio Midden-IJssel/Oost-Veluwe, three of which (gemeente Lochem,
-    # Zutphen, Voorst) the regiovisie cites. The regiovisie itself states no new membership.
+    # Memberships are counted as the document states them (see _memberships: both ends cited
+    # by the document, or an org:Membership it is the source of); the "before" figures in
+    # these notes were counted more loosely (either end cited), so they are not comparable
+    # for memberships. Pinned on the merge of the three data-depth readings.
     # Beleidsplan before issue 15: roles 0, organisations 19 (categories 0), target groups 4,
     # figures 0, actions 55, strands 31 (as dcterms:source; no bg:definedIn yet), memberships 4,
     # fundings 0. After four readings (data-beleidsplan): 31 activities of bijlage 3 in 9
     # strands, 22 commitments in prose, 2 strands grouping those outside chapter 4.
     "beleidsplan-jeugdhulp-wmo-lochem": {
         "roles": 40, "organisations": 59, "categories": 18, "target groups": 27, "figures": 21,
-        "actions": 108, "strands": 42, "memberships": 42, "fundings": 11,
+        "actions": 108, "strands": 42, "memberships": 28, "fundings": 11,
     },
     # Bijlagen before issue 15: roles 0, organisations 18, target groups 0, figures 0, actions
     # 0, strands 0, memberships 5, fundings 0. After: 14 commitments and measures in prose in 3
     # strands (one per bijlage), the figures of the overview of bijlage 3 and bijlage 2.
     "bijlagen-beleidskader-sociaal-domein-lochem": {
         "roles": 14, "organisations": 25, "categories": 4, "target groups": 27, "figures": 15,
-        "actions": 14, "strands": 3, "memberships": 26, "fundings": 5,
+        "actions": 14, "strands": 3, "memberships": 12, "fundings": 5,
     },
     # Startnotitie before issue 15 (same counting, main at af4219e): roles 0, organisations 26
     # (categories 0), target groups 3, figures 0, actions 0 and strands 0 (no bg:definedIn yet;
@@ -55,14 +55,14 @@ PINNED: dict[str, dict[str, int]] = {
     # readings by data-startnotitie: team composition, §3-§5 commitments and tasks, 6.11 funding.
     "startnotitie-gebiedsteams-lochem": {
         "roles": 45, "organisations": 46, "categories": 17, "target groups": 9, "figures": 26,
-        "actions": 79, "strands": 10, "memberships": 56, "fundings": 5,
+        "actions": 79, "strands": 10, "memberships": 50, "fundings": 5,
     },
     # Lokaal actieplan before: roles 0, organisations 59 (categories 0), target groups 10,
     # figures 0, actions 0 (49 by dcterms:source), strands 0, memberships 13, fundings 0. Its
     # strands (PvA items) are bg:definedIn the regional plan, so 0 here.
     "lokaal-actieplan-mo-bw-lochem-2018-2019": {
         "roles": 18, "organisations": 75, "categories": 15, "target groups": 22, "figures": 8,
-        "actions": 49, "strands": 0, "memberships": 42, "fundings": 8,
+        "actions": 49, "strands": 0, "memberships": 17, "fundings": 8,
     },
 }
 
@@ -80,14 +80,20 @@ def _defined_in(graph, things: set, document: URIRef) -> set:
 
 
 def _memberships(graph, document: URIRef) -> set:
+    """Memberships the document states: an org:Membership node it is the source of, or an
+    org:hasMember / org:memberOf pair whose body and member it both cites. (Either end alone
+    would count a membership another document states, so one document's reading would move
+    another's pinned count.)"""
     pairs = {(body, member) for body, member in graph.subject_objects(URIRef(ORG + "hasMember"))}
     pairs |= {(body, member) for member, body in graph.subject_objects(URIRef(ORG + "memberOf"))}
+    stated = {(b, m) for b, m in pairs
+              if (b, DCTERMS.source, document) in graph and (m, DCTERMS.source, document) in graph}
     for node in graph.subjects(RDF.type, URIRef(ORG + "Membership")):
-        for body in graph.objects(node, URIRef(ORG + "organization")):
-            for member in graph.objects(node, URIRef(ORG + "member")):
-                pairs.add((body, member))
-    return {(b, m) for b, m in pairs
-            if (b, DCTERMS.source, document) in graph or (m, DCTERMS.source, document) in graph}
+        if (node, DCTERMS.source, document) in graph:
+            for body in graph.objects(node, URIRef(ORG + "organization")):
+                for member in graph.objects(node, URIRef(ORG + "member")):
+                    stated.add((body, member))
+    return stated
 
 
 def coverage(graph, document_slug: str) -> dict[str, int]:

@@ -45,6 +45,8 @@ FALLBACK_LABELS = {
     PREFIXES["prov"] + "wasRevisionOf": "herziening van", PREFIXES["prov"] + "wasDerivedFrom": "afgeleid van",
     PREFIXES["prov"] + "wasAttributedTo": "toegeschreven aan",
 }
+SEARCH_LIMIT = 100
+SUGGESTIONS = 8
 # entity-incoming.rq shows at most this many references (its LIMIT).
 INCOMING_SHOWN = 500
 ENTITY_OFFERS = ["text/turtle", HTML, "application/ld+json", "application/n-triples", "application/rdf+xml"]
@@ -104,32 +106,49 @@ def _value(term) -> str | None:
     return None if term is None else term.value
 
 
-@router.get("/zoeken", summary="Zoeken op naam of nummer (hoofdletter- en accentongevoelig)",
-            response_class=Response, responses=HTML_OR_JSON)
-def search(request: Request, q: str = ""):
+@router.get("/zoeken", summary="Zoeken in namen, nummers en teksten (woordvormen, tikfouten, elke volgorde)",
+            response_class=Response, responses=HTML_OR_JSON,
+            description="Volledige-tekstzoeken in de zoekindex: beste treffer eerst (het gevraagde nummer, "
+                        "dan namen, dan beschrijvingen en citaten), met fragmenten en facetten per soort en "
+                        "document. `soort` en `document` beperken tot een facet.")
+def search(request: Request, q: str = "", soort: str = "", document: str = ""):
     c = ctx(request)
     media = negotiate(request, [HTML, "application/json"])
-    hits = run_search(c, q) if q.strip() else []
+    results = c.index().search(q, limit=SEARCH_LIMIT, type_label=soort or None, document_label=document or None) \
+        if q.strip() else None
+    hits = [_hit_view(c, h) for h in results.hits] if results else []
     if media == HTML:
-        return c.templates.TemplateResponse(request, "search.html", {"title": "Zoeken", "q": q, "hits": hits})
-    return JSONResponse({"q": q, "results": [{"iri": h["iri"], "label": h["label"], "type": h["type"],
-                                              "url": h["href"]} for h in hits]})
+        return c.templates.TemplateResponse(request, "search.html", {
+            "title": "Zoeken", "q": q, "hits": hits, "results": results, "soort": soort, "document": document})
+    return JSONResponse({"q": q, "total": results.total if results else 0,
+                         "results": [{"iri": h["iri"], "label": h["label"], "type": h["type"], "url": h["href"],
+                                      "notation": h["notation"], "document": h["document"],
+                                      "matched_in": h["matched_in"],
+                                      "snippet": "".join(text for text, _ in h["snippet"])} for h in hits],
+                         "facets": {"type": dict(results.types) if results else {},
+                                    "document": dict(results.documents) if results else {}}})
 
 
-def run_search(c: AppContext, text: str, limit: int = 500) -> list[dict]:
-    query = c.canned.get("search")
-    rows = c.run_query(query, text=text.strip())
-    hits: dict[str, dict] = {}
-    for row in rows:
-        iri = row["entity"].value
-        if iri in hits:
-            continue
-        hits[iri] = {"iri": iri, "href": c.href(iri), "label": _value(row["label"]) or compact(iri),
-                     "type": _value(row["typeLabel"]), "matched": _value(row["matched"]),
-                     "document": _value(row["document"])}
-        if len(hits) >= limit:
-            break
-    return list(hits.values())
+@router.get("/zoeken/suggesties", summary="Suggesties tijdens het typen: namen met hun soort en document",
+            response_class=JSONResponse,
+            description="Dingen waarvan de naam of het nummer begint met wat tot nu toe getypt is (het laatste "
+                        "woord als begin van een woord). `soort` beperkt tot één soort, bijv. organisatie.")
+def suggestions(request: Request, q: str = "", soort: str = ""):
+    c = ctx(request)
+    hits = c.index().suggest(q[:200], limit=SUGGESTIONS, type_label=soort or None)
+    return JSONResponse({"q": q, "suggestions": [
+        {"iri": h.iri, "label": h.label, "notation": h.notation, "type": h.type_label,
+         "document": h.document_label, "url": c.href(h.iri)} for h in hits]})
+
+
+def _hit_view(c: AppContext, h) -> dict:
+    return {"iri": h.iri, "href": c.href(h.iri), "label": h.label, "type": h.type_label, "notation": h.notation,
+            "document": h.document_label, "document_href": c.href(h.document) if h.document else None,
+            "snippet": h.snippet, "matched_in": h.matched_in}
+
+
+def run_search(c: AppContext, text: str, limit: int = 50) -> list[dict]:
+    return [_hit_view(c, h) for h in c.index().search(text, limit=limit).hits]
 
 
 @router.get("/klassen", summary="Alle klassen met het aantal leden", response_class=Response, responses=HTML_PAGE)

@@ -144,6 +144,16 @@ def warn_if_stale(store_path: Path, log: Callable[[str], None]) -> None:
             f"at {store_path} was built; run 'beleidsgraaf build' to include the changes")
 
 
+def stored_search_index(store_path: Path | str | None, in_memory: bool):
+    """The search index built with an on-disk store, or None (the app then builds one)."""
+    from .search_index import INDEX_FILE, SearchIndex
+
+    if in_memory or is_store_spec(store_path):
+        return None
+    index_file = Path(store_path or settings().store_dir) / INDEX_FILE
+    return SearchIndex(index_file) if index_file.is_file() else None
+
+
 def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: bool,
           log: Callable[[str], None] = _quiet) -> None:
     import uvicorn
@@ -171,7 +181,8 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
             f"{limits.max_rows} rows each; a request waits at most {limits.queue_wait:g} s for a worker")
     log(f"serving {len(store)} quads on http://{host}:{port}/")
     try:
-        uvicorn.run(create_app(store), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(store, search_index=stored_search_index(store_path, in_memory)),
+                    host=host, port=port, log_level="info")
     finally:
         if hasattr(store, "close"):
             store.close()

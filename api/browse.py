@@ -132,10 +132,12 @@ def search(request: Request, q: str = "", soort: str = "", document: str = ""):
 @router.get("/zoeken/suggesties", summary="Suggesties tijdens het typen: namen met hun soort en document",
             response_class=JSONResponse,
             description="Dingen waarvan de naam of het nummer begint met wat tot nu toe getypt is (het laatste "
-                        "woord als begin van een woord). `soort` beperkt tot één soort, bijv. organisatie.")
-def suggestions(request: Request, q: str = "", soort: str = ""):
+                        "woord als begin van een woord). `soort` beperkt tot één soort (bijv. organisatie), "
+                        "`klasse` tot de leden van een klasse (bijv. org:Organization).")
+def suggestions(request: Request, q: str = "", soort: str = "", klasse: str = ""):
     c = ctx(request)
-    hits = c.index().suggest(q[:200], limit=SUGGESTIONS, type_label=soort or None)
+    class_iri = expand(klasse) if klasse and not klasse.startswith("http") else klasse
+    hits = c.index().suggest(q[:200], limit=SUGGESTIONS, type_label=soort or None, type_iri=class_iri or None)
     return JSONResponse({"q": q, "suggestions": [
         {"iri": h.iri, "label": h.label, "notation": h.notation, "type": h.type_label,
          "document": h.document_label, "url": c.href(h.iri)} for h in hits]})

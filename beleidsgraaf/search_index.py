@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS entity (
   notation TEXT, designations TEXT NOT NULL, type_iri TEXT, type_label TEXT,
   document TEXT, document_label TEXT, texts TEXT NOT NULL, references_in INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS entity_graph ON entity(graph);
+CREATE TABLE IF NOT EXISTS entity_type (id INTEGER NOT NULL, type_iri TEXT NOT NULL, PRIMARY KEY (type_iri, id));
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(designation, label, alt, body, words,
   tokenize = "unicode61 tokenchars '.'", prefix = '2 3');
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab(fts, 'row');
@@ -198,9 +199,11 @@ class SearchIndex:
         with self._write_lock, self._writer() as db:
             old = [r[0] for r in db.execute("SELECT id FROM entity WHERE graph = ?", (graph,))]
             db.executemany("DELETE FROM fts WHERE rowid = ?", [(i,) for i in old])
+            db.executemany("DELETE FROM entity_type WHERE id = ?", [(i,) for i in old])
             db.execute("DELETE FROM entity WHERE graph = ?", (graph,))
             for entry in entries:
                 db.execute("DELETE FROM fts WHERE rowid IN (SELECT id FROM entity WHERE iri = ?)", (entry.iri,))
+                db.execute("DELETE FROM entity_type WHERE id IN (SELECT id FROM entity WHERE iri = ?)", (entry.iri,))
                 db.execute("DELETE FROM entity WHERE iri = ?", (entry.iri,))
                 self._insert(db, graph, entry)
         self._vocabulary = self._load_vocabulary()
@@ -214,6 +217,8 @@ class SearchIndex:
             "document_label, texts, references_in) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (e.iri, graph, e.label, e.notation, json.dumps(designations), type_iri, type_label,
              e.document, e.document_label, json.dumps(e.texts, ensure_ascii=False), e.references))
+        db.executemany("INSERT OR IGNORE INTO entity_type (id, type_iri) VALUES (?, ?)",
+                       [(cursor.lastrowid, t) for t, _ in e.types])
         names = designations + e.labels + e.alt
         db.execute("INSERT INTO fts (rowid, designation, label, alt, body, words) VALUES (?, ?, ?, ?, ?, ?)",
                    (cursor.lastrowid, _indexed(designations), _indexed(e.labels), _indexed(e.alt),
@@ -290,7 +295,20 @@ class SearchIndex:
         total = sum(n for _, n in types)
         return total, [(t or "overig", n) for t, n in types], [(d or "geen document", n) for d, n in documents]
 
-    def suggest(self, text: str, *, limit: int = 8, type_label: str | None = None) -> list[Hit]:
+    def labels(self, iris: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+        """The label and notation of each of `iris` the index knows."""
+        wanted = list(dict.fromkeys(iris))
+        found: dict[str, tuple[str, str | None]] = {}
+        db = self._reader()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = db.execute(f"SELECT iri, label, notation FROM entity WHERE iri IN ({','.join('?' * len(chunk))})",
+                              chunk)
+            found.update((iri, (label, notation)) for iri, label, notation in rows)
+        return found
+
+    def suggest(self, text: str, *, limit: int = 8, type_label: str | None = None,
+                type_iri: str | None = None) -> list[Hit]:
         """Things whose name or notation starts with what was typed so far: every word but
         the last as a whole word, the last as the start of a word."""
         typed = words(text)
@@ -303,7 +321,7 @@ class SearchIndex:
                 return []
             parts.append("{designation label alt} : (" + " OR ".join(f'"{s}"' for s in options) + ")")
         parts.append(f'words : "{typed[-1]}"*')
-        filters, args = _filters(type_label, None)
+        filters, args = _filters(type_label, None, type_iri)
         rows = self._reader().execute(
             "SELECT e.iri, e.label, e.notation, e.designations, e.type_iri, e.type_label, e.document, "
             f"e.document_label, e.texts, e.references_in, bm25(fts, {', '.join(map(str, WEIGHTS))}) AS score "
@@ -329,8 +347,12 @@ class _Transaction:
         self.db.close()
 
 
-def _filters(type_label: str | None, document_label: str | None) -> tuple[str, tuple]:
+def _filters(type_label: str | None, document_label: str | None,
+             type_iri: str | None = None) -> tuple[str, tuple]:
     clauses, args = [], []
+    if type_iri:
+        clauses.append("AND e.id IN (SELECT id FROM entity_type WHERE type_iri = ?)")
+        args.append(type_iri)
     if type_label:
         clauses.append("AND e.type_label = ?")
         args.append(type_label)

@@ -71,6 +71,7 @@
       if (!q) { items = []; render(); return; }
       var url = "/zoeken/suggesties?q=" + encodeURIComponent(q);
       if (input.dataset.suggestType) url += "&soort=" + encodeURIComponent(input.dataset.suggestType);
+      if (input.dataset.suggestClass) url += "&klasse=" + encodeURIComponent(input.dataset.suggestClass);
       fetch(url, { headers: { Accept: "application/json" } })
         .then(function (r) { return r.json(); })
         .then(function (body) {

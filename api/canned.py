@@ -115,6 +115,12 @@ def _endpoint_for(query: CannedQuery):
 
 def run(request: Request, query: CannedQuery) -> Response:
     values = resolve_names(ctx(request), query, {k: v for k, v in request.query_params.items() if k not in RESERVED})
+    missing = [p.name for p in query.parameters if p.required and not str(values.get(p.name, "")).strip()]
+    if missing and _wants_html(request, query):
+        # A person opening the form (linked from /queries) has not filled it in yet: no error.
+        return ctx(request).templates.TemplateResponse(request, "query.html", {
+            "title": query.label("nl"), "query": query, "values": values, "result": None, "pages": None,
+            "labelled": None, "names": parameter_names(ctx(request), query, values), "missing": missing})
     sparql, substitutions = query.prepare(values)  # ParameterError -> 422 with the parameter named
     # Pick the format before running, so a 406 costs nothing.
     media = negotiate(request, _offers(query))
@@ -130,6 +136,13 @@ def run(request: Request, query: CannedQuery) -> Response:
         return serialized(result, media)
     finally:
         del result  # Oxigraph results must be dropped on the thread that made them
+
+
+def _wants_html(request: Request, query: CannedQuery) -> bool:
+    try:
+        return negotiate(request, _offers(query)) == HTML
+    except Exception:  # noqa: BLE001 - an unacceptable Accept is answered after the parameters are checked
+        return False
 
 
 def resolve_names(c, query: CannedQuery, values: dict[str, str]) -> dict[str, str]:

@@ -89,6 +89,9 @@ def build(store_path: Path | str, *, validate: bool = True, materialise: bool = 
     if validate:
         report = validate_graph(data)
         log(f"validation: {report.summary()}")
+        if not report.violations and len(report.results):
+            # Warnings do not stop the build, but a count alone does not say what to fix.
+            log(f"read them with: beleidsgraaf validate {cfg.data_dir} (or upload a file on /validate)")
         if report.violations:
             log(report.as_text())
             log("build stopped: fix the violations above; the previous store is untouched")

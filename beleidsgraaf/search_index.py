@@ -18,6 +18,7 @@ after each accepted write.
 from __future__ import annotations
 
 import atexit
+from contextlib import closing
 import json
 import re
 import shutil
@@ -161,7 +162,8 @@ class SearchIndex:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._write_lock = threading.Lock()
-        with sqlite3.connect(self.path) as db:
+        with closing(sqlite3.connect(self.path)) as db:
+            # WAL: readers on the server's threads go on while a write path updates a graph.
             db.execute("PRAGMA journal_mode = WAL")
             db.executescript(SCHEMA)
         self._vocabulary = self._load_vocabulary()
@@ -178,6 +180,8 @@ class SearchIndex:
         for graph in store.named_graphs():
             index.update_graph(store, graph, cfg)
         del index
+        with closing(sqlite3.connect(partial)) as db:
+            db.execute("PRAGMA journal_mode = DELETE")  # one self-contained file to move into place
         partial.replace(path)
         return cls(path)
 
@@ -238,7 +242,7 @@ class SearchIndex:
         return db
 
     def _load_vocabulary(self) -> frozenset[str]:
-        with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as db:
+        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
             return frozenset(r[0] for r in db.execute("SELECT term FROM fts_vocab"))
 
     def __len__(self) -> int:

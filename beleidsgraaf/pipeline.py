@@ -153,8 +153,15 @@ def stored_search_index(store_path: Path | str | None, in_memory: bool):
 
     if in_memory or is_store_spec(store_path):
         return None
+    import sqlite3
+
     index_file = Path(store_path or settings().store_dir) / INDEX_FILE
-    return SearchIndex(index_file) if index_file.is_file() else None
+    if not index_file.is_file():
+        return None
+    try:
+        return SearchIndex(index_file)
+    except sqlite3.Error:  # e.g. a store folder this user may not write to (WAL needs it)
+        return None
 
 
 def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: bool,

@@ -167,7 +167,7 @@ class SearchIndex:
             # WAL: readers on the server's threads go on while a write path updates a graph.
             db.execute("PRAGMA journal_mode = WAL")
             db.executescript(SCHEMA)
-        self._vocabulary = self._load_vocabulary()
+        self._vocabulary: frozenset[str] | None = None  # read on first use: a large index takes a moment
 
     # -- building and updating ------------------------------------------------------------
 
@@ -201,6 +201,7 @@ class SearchIndex:
         for entry in entries:
             if entry.document is None and any(t == BG + "PolicyDocument" for t, _ in entry.types):
                 entry.document, entry.document_label = entry.iri, entry.label  # a document is its own source
+        added: set[str] = set()
         with self._write_lock, self._writer() as db:
             old = [r[0] for r in db.execute("SELECT id FROM entity WHERE graph = ?", (graph,))]
             db.executemany("DELETE FROM fts WHERE rowid = ?", [(i,) for i in old])
@@ -210,11 +211,14 @@ class SearchIndex:
                 db.execute("DELETE FROM fts WHERE rowid IN (SELECT id FROM entity WHERE iri = ?)", (entry.iri,))
                 db.execute("DELETE FROM entity_type WHERE id IN (SELECT id FROM entity WHERE iri = ?)", (entry.iri,))
                 db.execute("DELETE FROM entity WHERE iri = ?", (entry.iri,))
-                self._insert(db, graph, entry)
-        self._vocabulary = self._load_vocabulary()
+                added |= self._insert(db, graph, entry)
+        if self._vocabulary is not None:
+            # Words of things removed stay: a query for them finds nothing, which is right.
+            self._vocabulary = self._vocabulary | added
         return len(entries)
 
-    def _insert(self, db: sqlite3.Connection, graph: str, e: Entry) -> None:
+    def _insert(self, db: sqlite3.Connection, graph: str, e: Entry) -> set[str]:
+        """Add one entity; returns the terms it brings to the index."""
         type_iri, type_label = e.type()
         designations = e.designations()
         cursor = db.execute(
@@ -225,9 +229,11 @@ class SearchIndex:
         db.executemany("INSERT OR IGNORE INTO entity_type (id, type_iri) VALUES (?, ?)",
                        [(cursor.lastrowid, t) for t, _ in e.types])
         names = designations + e.labels + e.alt
+        columns = (_indexed(designations), _indexed(e.labels), _indexed(e.alt), _indexed(e.texts),
+                   " ".join(w for n in names for w in words(n)))
         db.execute("INSERT INTO fts (rowid, designation, label, alt, body, words) VALUES (?, ?, ?, ?, ?, ?)",
-                   (cursor.lastrowid, _indexed(designations), _indexed(e.labels), _indexed(e.alt),
-                    _indexed(e.texts), " ".join(w for n in names for w in words(n))))
+                   (cursor.lastrowid, *columns))
+        return {term for column in columns for term in column.split()}
 
     def _writer(self) -> "_Transaction":
         return _Transaction(sqlite3.connect(self.path, isolation_level=None))
@@ -241,6 +247,15 @@ class SearchIndex:
         if db is None:
             db = readers[self.path] = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         return db
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every term in the index, for typo tolerance (read once, then kept up to date)."""
+        if self._vocabulary is None:
+            with self._write_lock:
+                if self._vocabulary is None:
+                    self._vocabulary = self._load_vocabulary()
+        return self._vocabulary
 
     def _load_vocabulary(self) -> frozenset[str]:
         with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
@@ -266,12 +281,13 @@ class SearchIndex:
     def stems_for(self, word: str) -> list[str]:
         """The indexed stems a query word stands for: its own, or those one edit away."""
         own = stem(word)
-        if own in self._vocabulary:
+        vocabulary = self.vocabulary
+        if own in vocabulary:
             return [own]
         if len(word) < FUZZY_MIN_LENGTH or word[:1].isdigit():
             return []
         near = {stem(w) for w in one_edit_away(word)} | {s for s in one_edit_away(own)}
-        return sorted(near & self._vocabulary)[:20]
+        return sorted(near & vocabulary)[:20]
 
     def search(self, text: str, *, limit: int = 50, type_label: str | None = None,
                document_label: str | None = None) -> Results:

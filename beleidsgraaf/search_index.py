@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS entity (
   document TEXT, document_label TEXT, texts TEXT NOT NULL, references_in INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS entity_graph ON entity(graph);
 CREATE TABLE IF NOT EXISTS entity_type (id INTEGER NOT NULL, type_iri TEXT NOT NULL, PRIMARY KEY (type_iri, id));
+CREATE INDEX IF NOT EXISTS entity_type_id ON entity_type(id);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(designation, label, alt, body, words,
   tokenize = "unicode61 tokenchars '.'", prefix = '2 3');
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab(fts, 'row');

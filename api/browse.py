@@ -46,7 +46,7 @@ FALLBACK_LABELS = {
     PREFIXES["prov"] + "wasRevisionOf": "herziening van", PREFIXES["prov"] + "wasDerivedFrom": "afgeleid van",
     PREFIXES["prov"] + "wasAttributedTo": "toegeschreven aan",
 }
-SEARCH_LIMIT = 100
+SEARCH_LIMIT = 30  # the best 30; the facets narrow the rest down
 SUGGESTIONS = 8
 # entity-incoming.rq shows at most this many references (its LIMIT).
 INCOMING_SHOWN = 500

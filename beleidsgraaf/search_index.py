@@ -18,7 +18,6 @@ after each accepted write.
 from __future__ import annotations
 
 import atexit
-from contextlib import closing
 import json
 import re
 import shutil
@@ -26,7 +25,10 @@ import sqlite3
 import tempfile
 import threading
 import unicodedata
+from collections import deque
+from contextlib import closing
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -72,6 +74,8 @@ _local = threading.local()
 
 def fold(text: str) -> str:
     """Lower case without accents: 'Één' -> 'een'."""
+    if text.isascii():  # most text: no accents to take off
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -80,6 +84,7 @@ def words(text: str) -> list[str]:
     return WORD.findall(fold(text))
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     if word[:1].isdigit():
         return word
@@ -448,26 +453,31 @@ def _hit(row, wanted: set[str], query_stems: list[str]) -> Hit:
 
 
 def highlight(text: str, wanted: set[str], around: int = 12) -> list[tuple[str, bool]]:
-    """`text` as (piece, is_hit) pieces, cut to some words around the first hit."""
-    pieces: list[tuple[str, bool]] = []
-    position, first_hit = 0, None
+    """`text` as (piece, is_hit) pieces, cut to some words around the first hit. Reads
+    only as far as it shows: quotes can be long."""
+    before: deque[tuple[str, bool]] = deque(maxlen=2 * around)
+    shown: list[tuple[str, bool]] = []
+    position, cut_before, found = 0, False, False
     for match in ORIGINAL_WORD.finditer(text):
+        if found and len(shown) >= 2 * around:
+            shown.append(("…", False))
+            position = len(text)
+            break
         hit = any(stem(w) in wanted for w in words(match.group()))
-        if hit and first_hit is None:
-            first_hit = len(pieces)
-        pieces.append((text[position:match.start()], False))
-        pieces.append((match.group(), hit))
+        pieces = [(text[position:match.start()], False), (match.group(), hit)]
         position = match.end()
-    pieces.append((text[position:], False))
-    if first_hit is None or len(pieces) <= 4 * around:
-        return [p for p in pieces if p[0]]
-    start, end = max(0, first_hit - 2 * around), first_hit + 2 * around
-    cut = pieces[start:end]
-    if start > 0:
-        cut.insert(0, ("…", False))
-    if end < len(pieces):
-        cut.append(("…", False))
-    return [p for p in cut if p[0]]
+        if found or hit:
+            found = True
+            shown.extend(pieces)
+        else:
+            if len(before) >= before.maxlen - 1:
+                cut_before = True
+            before.extend(pieces)
+    shown.append((text[position:], False))
+    if not found:  # no hit (a name matched by its notation): the start of the text
+        return [p for p in list(before)[:4 * around] + shown if p[0]]
+    lead = [("…", False)] if cut_before else []
+    return [p for p in lead + list(before) + shown if p[0]]
 
 
 def read_entries(store, graph: str, cfg: Settings) -> list[Entry]:

@@ -121,7 +121,7 @@ def search(request: Request, q: str = "", soort: str = "", document: str = ""):
     if media == HTML:
         return c.templates.TemplateResponse(request, "search.html", {
             "title": "Zoeken", "q": q, "hits": hits, "results": results, "soort": soort, "document": document})
-    return JSONResponse({"q": q, "total": results.total if results else 0,
+    return JSONResponse({"q": q, "total": results.total if results else 0, "more": results.more if results else False,
                          "results": [{"iri": h["iri"], "label": h["label"], "type": h["type"], "url": h["href"],
                                       "notation": h["notation"], "document": h["document"],
                                       "matched_in": h["matched_in"],

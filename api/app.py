@@ -10,6 +10,7 @@ from beleidsgraaf import __version__
 from beleidsgraaf.config import Settings, settings as default_settings
 from beleidsgraaf.queries import Registry
 from beleidsgraaf.backends import QueryStore
+from beleidsgraaf.search_index import SearchIndex
 
 from . import browse, canned, dumps, model, sparql, validate
 from .bodylimit import BodyLimitMiddleware, route_limits
@@ -19,7 +20,8 @@ from .freshness import NewerBuildNotice
 from .responses import COMMON_ERRORS
 
 
-def create_app(store: QueryStore, settings: Settings | None = None, *, max_upload_bytes: int | None = None) -> FastAPI:
+def create_app(store: QueryStore, settings: Settings | None = None, *, max_upload_bytes: int | None = None,
+               search_index: SearchIndex | None = None) -> FastAPI:
     cfg = settings or default_settings()
     holder: dict = {}
     ctx = AppContext(
@@ -28,6 +30,7 @@ def create_app(store: QueryStore, settings: Settings | None = None, *, max_uploa
         internal=Registry.from_directory(cfg.queries_dir / "internal"),
         templates=make_templates(holder),
         max_upload_bytes=max_upload_bytes or max_upload_from_env(),
+        search_index=search_index,
     )
     holder["ctx"] = ctx
     app = FastAPI(

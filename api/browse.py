@@ -15,6 +15,7 @@ from beleidsgraaf.dataset import PREFIXES
 from beleidsgraaf.results import compact, serialize_triples
 
 from . import diagrams
+from .dutch import display_literal, natural_key, shows_datatype
 from .context import AppContext, ctx
 from .errors import NotFound
 from .negotiation import EXTENSIONS, GRAPH_KEYS, HTML, negotiate
@@ -45,6 +46,8 @@ FALLBACK_LABELS = {
     PREFIXES["prov"] + "wasRevisionOf": "herziening van", PREFIXES["prov"] + "wasDerivedFrom": "afgeleid van",
     PREFIXES["prov"] + "wasAttributedTo": "toegeschreven aan",
 }
+SEARCH_LIMIT = 30  # the best 30; the facets narrow the rest down
+SUGGESTIONS = 8
 # entity-incoming.rq shows at most this many references (its LIMIT).
 INCOMING_SHOWN = 500
 ENTITY_OFFERS = ["text/turtle", HTML, "application/ld+json", "application/n-triples", "application/rdf+xml"]
@@ -104,32 +107,51 @@ def _value(term) -> str | None:
     return None if term is None else term.value
 
 
-@router.get("/zoeken", summary="Zoeken op naam of nummer (hoofdletter- en accentongevoelig)",
-            response_class=Response, responses=HTML_OR_JSON)
-def search(request: Request, q: str = ""):
+@router.get("/zoeken", summary="Zoeken in namen, nummers en teksten (woordvormen, tikfouten, elke volgorde)",
+            response_class=Response, responses=HTML_OR_JSON,
+            description="Volledige-tekstzoeken in de zoekindex: beste treffer eerst (het gevraagde nummer, "
+                        "dan namen, dan beschrijvingen en citaten), met fragmenten en facetten per soort en "
+                        "document. `soort` en `document` beperken tot een facet.")
+def search(request: Request, q: str = "", soort: str = "", document: str = ""):
     c = ctx(request)
     media = negotiate(request, [HTML, "application/json"])
-    hits = run_search(c, q) if q.strip() else []
+    results = c.index().search(q, limit=SEARCH_LIMIT, type_label=soort or None, document_label=document or None) \
+        if q.strip() else None
+    hits = [_hit_view(c, h) for h in results.hits] if results else []
     if media == HTML:
-        return c.templates.TemplateResponse(request, "search.html", {"title": "Zoeken", "q": q, "hits": hits})
-    return JSONResponse({"q": q, "results": [{"iri": h["iri"], "label": h["label"], "type": h["type"],
-                                              "url": h["href"]} for h in hits]})
+        return c.templates.TemplateResponse(request, "search.html", {
+            "title": "Zoeken", "q": q, "hits": hits, "results": results, "soort": soort, "document": document})
+    return JSONResponse({"q": q, "total": results.total if results else 0, "more": results.more if results else False,
+                         "results": [{"iri": h["iri"], "label": h["label"], "type": h["type"], "url": h["href"],
+                                      "notation": h["notation"], "document": h["document"],
+                                      "matched_in": h["matched_in"],
+                                      "snippet": "".join(text for text, _ in h["snippet"])} for h in hits],
+                         "facets": {"type": dict(results.types) if results else {},
+                                    "document": dict(results.documents) if results else {}}})
 
 
-def run_search(c: AppContext, text: str, limit: int = 500) -> list[dict]:
-    query = c.canned.get("search")
-    rows = c.run_query(query, text=text.strip())
-    hits: dict[str, dict] = {}
-    for row in rows:
-        iri = row["entity"].value
-        if iri in hits:
-            continue
-        hits[iri] = {"iri": iri, "href": c.href(iri), "label": _value(row["label"]) or compact(iri),
-                     "type": _value(row["typeLabel"]), "matched": _value(row["matched"]),
-                     "document": _value(row["document"])}
-        if len(hits) >= limit:
-            break
-    return list(hits.values())
+@router.get("/zoeken/suggesties", summary="Suggesties tijdens het typen: namen met hun soort en document",
+            response_class=JSONResponse,
+            description="Dingen waarvan de naam of het nummer begint met wat tot nu toe getypt is (het laatste "
+                        "woord als begin van een woord). `soort` beperkt tot één soort (bijv. organisatie), "
+                        "`klasse` tot de leden van een klasse (bijv. org:Organization).")
+def suggestions(request: Request, q: str = "", soort: str = "", klasse: str = ""):
+    c = ctx(request)
+    class_iri = expand(klasse) if klasse and not klasse.startswith("http") else klasse
+    hits = c.index().suggest(q[:200], limit=SUGGESTIONS, type_label=soort or None, type_iri=class_iri or None)
+    return JSONResponse({"q": q, "suggestions": [
+        {"iri": h.iri, "label": h.label, "notation": h.notation, "type": h.type_label,
+         "document": h.document_label, "url": c.href(h.iri)} for h in hits]})
+
+
+def _hit_view(c: AppContext, h) -> dict:
+    return {"iri": h.iri, "href": c.href(h.iri), "label": h.label, "type": h.type_label, "notation": h.notation,
+            "document": h.document_label, "document_href": c.href(h.document) if h.document else None,
+            "snippet": h.snippet, "matched_in": h.matched_in}
+
+
+def run_search(c: AppContext, text: str, limit: int = 50) -> list[dict]:
+    return [_hit_view(c, h) for h in c.index().search(text, limit=limit).hits]
 
 
 @router.get("/klassen", summary="Alle klassen met het aantal leden", response_class=Response, responses=HTML_PAGE)
@@ -138,7 +160,17 @@ def class_index(request: Request):
     classes = [{"iri": r["class"].value, "curie": compact(r["class"].value),
                 "label": _value(r["classLabel"]) or compact(r["class"].value), "members": int(r["members"].value)}
                for r in c.run("classes")]
+    classes.sort(key=lambda k: (_class_rank(k["iri"]), k["label"].lower()))
     return c.templates.TemplateResponse(request, "classes.html", {"title": "Klassen", "classes": classes})
+
+
+def _class_rank(iri: str) -> int:
+    """Our own classes first, then reused vocabularies (org:, skos:, ...), then OWL/RDF's."""
+    if iri.startswith(BG):
+        return 0
+    if iri.startswith((PREFIXES["owl"], RDF_TYPE.split("#")[0] + "#", RDFS)):
+        return 2
+    return 1
 
 
 @router.get("/klassen/{curie}", summary="De leden van een klasse, bijv. /klassen/bg:Goal",
@@ -151,8 +183,11 @@ def class_page(request: Request, curie: str):
         raise NotFound(f"De klasse {curie} heeft geen leden of bestaat niet.",
                        suggestion="Bekijk de lijst van klassen op /klassen.")
     media = negotiate(request, [HTML, "application/json"])
-    members, seen = [], set()
+    members, seen, anonymous = [], set(), set()
     for r in rows:
+        if isinstance(r["member"], ox.BlankNode):
+            anonymous.add(r["member"].value)
+            continue
         if r["member"].value in seen:
             continue
         seen.add(r["member"].value)
@@ -160,10 +195,11 @@ def class_page(request: Request, curie: str):
                         "label": _value(r["label"]) or compact(r["member"].value), "notation": _value(r["notation"]),
                         "document": _value(r["document"]), "documentLabel": _value(r["documentLabel"])})
     label = _value(rows[0]["classLabel"]) or curie
+    members.sort(key=lambda m: ((m["documentLabel"] or "").lower(), natural_key(m["notation"]), m["label"].lower()))
     if media != HTML:
-        return JSONResponse({"class": iri, "label": label, "members": members})
+        return JSONResponse({"class": iri, "label": label, "members": members, "anonymous": len(anonymous)})
     return c.templates.TemplateResponse(request, "class.html", {"title": label, "class_iri": iri, "curie": curie,
-                                                                "members": members})
+                                                                "members": members, "anonymous": len(anonymous)})
 
 
 def expand(curie: str) -> str:
@@ -210,9 +246,19 @@ def entity(request: Request, path: str):
 def actions_serving_goal(c: AppContext, goal: str) -> list[dict]:
     """The canned query policy staff need most on a goal page: what is done for it."""
     rows = c.run_query(c.canned.get("actions-for-goal"), goal=goal)
-    return [{"action": _link(c, r["action"], r["actionLabel"]), "notation": _value(r["notation"]),
-             "strand": _link(c, r["strand"], r["strandLabel"]) if r["strand"] is not None else None,
-             "inferred": _value(r["link"]) == "inferred", "via": _value(r["via"])} for r in rows]
+    actions: dict[str, dict] = {}
+    for r in rows:
+        # One row per action: an action linked both by the text and by inference (3.1, 3.4)
+        # is one action with two reasons.
+        action = actions.setdefault(r["action"].value, {
+            "action": _link(c, r["action"], r["actionLabel"]), "notation": _value(r["notation"]),
+            "strand": _link(c, r["strand"], r["strandLabel"]) if r["strand"] is not None else None, "links": []})
+        link = {"inferred": _value(r["link"]) == "inferred", "via": _value(r["via"])}
+        if link not in action["links"]:
+            action["links"].append(link)
+    for action in actions.values():
+        action["links"].sort(key=lambda link: link["inferred"])  # what the text says first
+    return sorted(actions.values(), key=lambda a: (natural_key(a["notation"]), a["action"]["text"]))
 
 
 def split_suffix(path: str) -> tuple[str, str | None]:
@@ -272,8 +318,10 @@ def _dutch_label(rows: list[dict]) -> str | None:
 def _link(c: AppContext, term, label_term) -> dict:
     """A value as the page shows it: a label linking to its page, or an outbound link."""
     if isinstance(term, ox.Literal):
-        return {"literal": True, "text": term.value, "lang": term.language,
-                "datatype": compact(term.datatype.value) if term.language is None else None}
+        # Dates in Dutch, and no datatype where the value speaks for itself ("2025-12-31 (xsd:date)").
+        shown = term.language is None and shows_datatype(term.datatype.value)
+        return {"literal": True, "text": display_literal(term), "lang": term.language,
+                "datatype": compact(term.datatype.value) if shown else None}
     if isinstance(term, ox.BlankNode):
         return {"literal": True, "text": "(anoniem knooppunt)", "lang": None, "datatype": None}
     iri = term.value
@@ -299,18 +347,28 @@ def group_incoming(c: AppContext, rows: list[dict]) -> list[dict]:
             link["text"] = f"{notation} {link['text']}"
         return link
 
-    return _group_by_property(c, rows, numbered_link)
+    return _group_by_property(c, rows, numbered_link, inverse=True)
 
 
-def _group_by_property(c: AppContext, rows: list[dict], link_of) -> list[dict]:
+def _group_by_property(c: AppContext, rows: list[dict], link_of, inverse: bool = False) -> list[dict]:
+    """Values grouped by property, each group's values once, in natural order of their text
+    (1, 2, ..., 10). Incoming links read through the property's Dutch inverse where the
+    ontology has one ("levert" rather than "… geleverd door deze")."""
     groups: dict[str, dict] = {}
     for r in rows:
         prop = r["property"].value
-        group = groups.setdefault(prop, {"iri": prop, "href": c.href(prop),
-                                         "label": property_label(prop, r["propertyLabel"]), "values": []})
+        group = groups.get(prop)
+        if group is None:
+            group = groups[prop] = {"iri": prop, "href": c.href(prop), "values": [],
+                                    "label": property_label(prop, r["propertyLabel"]), "inverse": False}
+            if inverse and r.get("inverseLabel") is not None:
+                group.update(iri=r["inverse"].value, href=c.href(r["inverse"].value),
+                             label=r["inverseLabel"].value, inverse=True)
         link = link_of(r)
         if link not in group["values"]:
             group["values"].append(link)
+    for group in groups.values():
+        group["values"].sort(key=lambda v: natural_key(v["text"]))
     return sorted(groups.values(), key=lambda g: g["label"].lower())
 
 

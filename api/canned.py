@@ -8,7 +8,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+import pyoxigraph as ox
+
+from beleidsgraaf.dataset import PREFIXES
+from beleidsgraaf.errors import ParameterError
 from beleidsgraaf.queries import CannedQuery, Registry
+from beleidsgraaf.results import compact
+
+from .dutch import display_literal
 
 from .answers import GRAPH_OFFERS, SELECT_OFFERS, serialized, table
 from .context import ctx
@@ -28,6 +35,9 @@ PARAM_SCHEMAS = {
     "boolean": {"type": "boolean"},
 }
 RESERVED = {"format"}
+# A form sends the name typed in an iri parameter's box as NAME-naam (the box's suggestions
+# put the IRI itself in NAME; without script, the name is looked up in the search index).
+NAME_SUFFIX = "-naam"
 
 
 def describe(query: CannedQuery, request: Request) -> dict:
@@ -104,7 +114,13 @@ def _endpoint_for(query: CannedQuery):
 
 
 def run(request: Request, query: CannedQuery) -> Response:
-    values = {k: v for k, v in request.query_params.items() if k not in RESERVED}
+    values = resolve_names(ctx(request), query, {k: v for k, v in request.query_params.items() if k not in RESERVED})
+    missing = [p.name for p in query.parameters if p.required and not str(values.get(p.name, "")).strip()]
+    if missing and _wants_html(request, query):
+        # A person opening the form (linked from /queries) has not filled it in yet: no error.
+        return ctx(request).templates.TemplateResponse(request, "query.html", {
+            "title": query.label("nl"), "query": query, "values": values, "result": None, "pages": None,
+            "labelled": None, "names": parameter_names(ctx(request), query, values), "missing": missing})
     sparql, substitutions = query.prepare(values)  # ParameterError -> 422 with the parameter named
     # Pick the format before running, so a 406 costs nothing.
     media = negotiate(request, _offers(query))
@@ -114,10 +130,74 @@ def run(request: Request, query: CannedQuery) -> Response:
             rendered = table(result)
             return ctx(request).templates.TemplateResponse(request, "query.html", {
                 "title": query.label("nl"), "query": query, "values": values, "result": rendered,
-                "pages": page_links(request, query, values, rendered)})
+                "pages": page_links(request, query, values, rendered),
+                "labelled": labelled_table(ctx(request), rendered),
+                "names": parameter_names(ctx(request), query, values)})
         return serialized(result, media)
     finally:
         del result  # Oxigraph results must be dropped on the thread that made them
+
+
+def _wants_html(request: Request, query: CannedQuery) -> bool:
+    try:
+        return negotiate(request, _offers(query)) == HTML
+    except Exception:  # noqa: BLE001 - an unacceptable Accept is answered after the parameters are checked
+        return False
+
+
+def resolve_names(c, query: CannedQuery, values: dict[str, str]) -> dict[str, str]:
+    """Turn the names typed in a form's boxes into IRIs: the best match in the search index
+    among the members of the parameter's class."""
+    resolved = {k: v for k, v in values.items() if not k.endswith(NAME_SUFFIX)}
+    for param in query.parameters:
+        typed = values.get(param.name + NAME_SUFFIX, "").strip()
+        if param.type.name != "iri" or resolved.get(param.name) or not typed:
+            continue
+        class_iri = PREFIXES[param.pick_class.split(":")[0]] + param.pick_class.split(":")[1] \
+            if param.pick_class else None
+        hits = c.index().suggest(typed, limit=1, type_iri=class_iri) or c.index().search(typed, limit=1).hits
+        if not hits:
+            raise ParameterError(param.name, f"nothing named '{typed[:80]}' was found: pick a name from the "
+                                             f"suggestions, or search for it on /zoeken")
+        resolved[param.name] = hits[0].iri
+    return resolved
+
+
+def parameter_names(c, query: CannedQuery, values: dict[str, str]) -> dict[str, str]:
+    """The label to show in each iri parameter's box: of the given value, else of the default."""
+    iris = {p.name: values.get(p.name) or p.default for p in query.parameters if p.type.name == "iri"}
+    labels = c.index().labels(v for v in iris.values() if v)
+    return {name: (f"{labels[iri][1]} {labels[iri][0]}" if labels[iri][1] else labels[iri][0])
+            for name, iri in iris.items() if iri in labels}
+
+
+def labelled_table(c, rendered: dict) -> dict | None:
+    """The result table as a policy officer reads it: every thing by its label, linked to its
+    page; a column X with a column XLabel beside it becomes one column X."""
+    if rendered.get("kind") != "table":
+        return None
+    variables = rendered["variables"]
+    shown = [v for v in variables if not (v.endswith("Label") and v[:-5] in variables)]
+    iris = {t.value for row in rendered["rows"] for t in row if isinstance(t, ox.NamedNode)}
+    known = c.index().labels(iris)
+    rows = []
+    for row in rendered["rows"]:
+        cells = dict(zip(variables, row))
+        rows.append([_cell(c, cells.get(v), cells.get(v + "Label"), known) for v in shown])
+    return {"variables": shown, "rows": rows}
+
+
+def _cell(c, term, label_term, known: dict) -> dict | None:
+    if term is None:
+        return None
+    if not isinstance(term, ox.NamedNode):
+        return {"text": display_literal(term)}
+    label = label_term.value if label_term is not None else None
+    if label is None and term.value in known:
+        label, notation = known[term.value]
+        label = f"{notation} {label}" if notation else label
+    return {"text": label or compact(term.value), "href": c.href(term.value),
+            "external": c.local_path(term.value) is None}
 
 
 def page_links(request: Request, query: CannedQuery, values: dict, rendered: dict) -> dict | None:

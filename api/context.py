@@ -4,6 +4,7 @@ and the few derived things worth computing once (the store is read-only while se
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from beleidsgraaf.queries import Registry
 from beleidsgraaf.rdfio import to_graph
 from beleidsgraaf.results import compact
 from beleidsgraaf.backends import QueryStore
+from beleidsgraaf.search_index import SearchIndex
 from beleidsgraaf.store import Store
 from beleidsgraaf.validation_sandbox import Sandbox
 
@@ -45,6 +47,18 @@ class AppContext:
     adhoc_slots: Slots = field(default_factory=Slots.for_adhoc_queries)
     validation_sandbox: Sandbox = field(default_factory=Sandbox)
     cache: dict[str, Any] = field(default_factory=dict)
+    search_index: SearchIndex | None = None
+    _search_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # -- search --------------------------------------------------------------------------
+
+    def index(self) -> SearchIndex:
+        """The full-text index: the one built with the store, else one built from the store
+        on first use (memory, rdflib and remote stores come without one)."""
+        with self._search_lock:
+            if self.search_index is None:
+                self.search_index = SearchIndex.temporary(self.store, self.settings)
+            return self.search_index
 
     # -- queries -----------------------------------------------------------------------
 

@@ -93,6 +93,9 @@ def build(store_path: Path | str, *, validate: bool = True, materialise: bool = 
     if validate:
         report = validate_graph(data)
         log(f"validation: {report.summary()}")
+        if not report.violations and len(report.results):
+            # Warnings do not stop the build, but a count alone does not say what to fix.
+            log(f"read them with: beleidsgraaf validate {cfg.data_dir} (or upload a file on /validate)")
         if report.violations:
             log(report.as_text())
             log("build stopped: fix the violations above; the previous store is untouched")
@@ -148,6 +151,23 @@ def warn_if_stale(store_path: Path, log: Callable[[str], None]) -> None:
             f"at {store_path} was built; run 'beleidsgraaf build' to include the changes")
 
 
+def stored_search_index(store_path: Path | str | None, in_memory: bool):
+    """The search index built with an on-disk store, or None (the app then builds one)."""
+    from .search_index import INDEX_FILE, SearchIndex
+
+    if in_memory or is_store_spec(store_path):
+        return None
+    import sqlite3
+
+    index_file = Path(store_path or settings().store_dir) / INDEX_FILE
+    if not index_file.is_file():
+        return None
+    try:
+        return SearchIndex(index_file)
+    except sqlite3.Error:  # e.g. a store folder this user may not write to (WAL needs it)
+        return None
+
+
 def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: bool,
           log: Callable[[str], None] = _quiet) -> None:
     import uvicorn
@@ -181,7 +201,8 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
                 "namespaces here); SERVICE is refused by the query check alone")
     log(f"serving {len(store)} quads on http://{host}:{port}/")
     try:
-        uvicorn.run(create_app(store), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(store, search_index=stored_search_index(store_path, in_memory)),
+                    host=host, port=port, log_level="info")
     finally:
         if hasattr(store, "close"):
             store.close()

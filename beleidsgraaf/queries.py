@@ -121,6 +121,9 @@ class Parameter:
     description: str = ""
     default: str | None = None
     required: bool = True
+    # For an iri parameter: the class (a CURIE such as org:Organization) whose members a form
+    # offers by label, so nobody has to type an IRI.
+    pick_class: str | None = None
 
 
 @dataclass(frozen=True)
@@ -296,8 +299,12 @@ def _parameter(path: Path, name: str, spec: dict) -> Parameter:
                              f"(use one of {', '.join(PARAM_TYPES)})")
     default = spec.get("default")
     required = bool(spec.get("required", default is None))
+    pick_class = spec.get("class")
+    if pick_class is not None and type_name != "iri":
+        raise QueryFileError(f"{path}: parameter '{name}' has 'class' but is not of type iri")
     return Parameter(name=name, type=PARAM_TYPES[type_name], description=str(spec.get("description", "")),
-                     default=None if default is None else str(default), required=required)
+                     default=None if default is None else str(default), required=required,
+                     pick_class=None if pick_class is None else str(pick_class))
 
 
 class Registry:

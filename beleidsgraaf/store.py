@@ -116,6 +116,10 @@ def build_store(target: Path, cfg: Settings | None = None, extra=None,
         store.add_quads(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), inferred) for s, p, o in extra)
         count += len(extra)
     store.flush()
+    # The search index lives in the store folder, so the link swap publishes both at once.
+    from .search_index import INDEX_FILE, SearchIndex
+
+    SearchIndex.build(store, version / INDEX_FILE, cfg)
     del store, oxstore
     previous = target.resolve() if target.is_symlink() else None
     _swap_link(target, version)

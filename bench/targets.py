@@ -57,6 +57,8 @@ def evaluate(report: dict) -> list[dict]:
     out.append(_peer_ratio(big))
     out.append(_http_overhead(big))
 
+    out.extend(_search(one, big))
+
     text = "serve ready <= 2 s on a built 342x store"
     if big and big.get("cold_start_s"):
         cold = statistics.median(big["cold_start_s"])
@@ -77,6 +79,27 @@ def evaluate(report: dict) -> list[dict]:
     out.append(_shacl_comparison(thirty))
     out.extend(_load(report.get("load")))
     return out
+
+
+def _worst_page(entry: dict | None, names: list[str], limit_ms: float, key: str, text: str) -> dict:
+    pages = (entry or {}).get("pages", {})
+    measured = {n: _p50(pages.get(n)) for n in names if _p50(pages.get(n))}
+    if not measured:
+        return _target(key, text, NOT_MEASURED, "-")
+    worst = max(measured, key=measured.get)
+    return _target(key, text, MET if measured[worst] <= limit_ms else MISSED,
+                   f"slowest: {worst} {measured[worst]:.1f} ms")
+
+
+def _search(one: dict | None, big: dict | None) -> list[dict]:
+    """Issue 17: the search page and the suggestions, over HTTP."""
+    from .workload import SEARCH_PAGES, SUGGESTION_PAGES
+
+    search = [p.name for p in SEARCH_PAGES]
+    suggest = [p.name for p in SUGGESTION_PAGES]
+    return [_worst_page(one, search, 10, "search-1x", "1x over HTTP: search p50 <= 10 ms"),
+            _worst_page(big, search, 30, "search-342x", "342x over HTTP: search p50 <= 30 ms"),
+            _worst_page(big, suggest, 10, "suggest-342x", "342x over HTTP: suggestions p50 <= 10 ms")]
 
 
 def _peer_ratio(big: dict | None) -> dict:

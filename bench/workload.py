@@ -63,7 +63,14 @@ class Page:
     params: dict[str, str] = field(default_factory=dict)
 
 
-PAGES = (Page("entity-page", ENTITY_PAGE), Page("goal-tree-svg", "/diagrammen/boom.svg", {"document": TREE_DOCUMENT}))
+# Search (issue 17): the result page for words, a typo and a notation, and suggestions as one types.
+SEARCH_PAGES = (Page("search-words", "/zoeken", {"q": "beschermd wonen"}),
+                Page("search-typo", "/zoeken", {"q": "daklooshied"}),
+                Page("search-notation", "/zoeken", {"q": "doelstelling 1"}))
+SUGGESTION_PAGES = (Page("suggest-name", "/zoeken/suggesties", {"q": "tact"}),
+                    Page("suggest-words", "/zoeken/suggesties", {"q": "beschermd wo"}))
+PAGES = (Page("entity-page", ENTITY_PAGE), Page("goal-tree-svg", "/diagrammen/boom.svg", {"document": TREE_DOCUMENT})) \
+    + SEARCH_PAGES + SUGGESTION_PAGES
 
 
 def canned_queries(reg: Registry | None = None) -> list[BenchQuery]:

@@ -80,10 +80,12 @@ def api_store(built_store_path):
 
 
 @pytest.fixture(scope="session")
-def api_app(api_store):
+def api_app(api_store, built_store_path):
     from api.app import create_app
+    from beleidsgraaf.pipeline import stored_search_index
 
-    return create_app(api_store)
+    # The search index that `build` wrote beside the store, as `serve` opens it.
+    return create_app(api_store, search_index=stored_search_index(built_store_path, False))
 
 
 @pytest.fixture(scope="session")

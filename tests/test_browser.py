@@ -89,3 +89,44 @@ def test_browse_from_home_to_a_quote_and_validate(page, base_url, tmp_path):
     assert "Voldoet niet" in page.locator("p.summary-line").inner_text()
     assert "Bron ontbreekt of is geen beleidsdocument" in page.locator("main").inner_text()
     shot(page, "5-validatierapport")
+
+
+def test_find_tactus_by_typing_and_run_its_query_by_name(page, base_url):
+    """Issue 17: a policy officer types "tactus" in the search box, picks Tactus from the
+    suggestions, goes on to something Tactus takes part in, and runs "Wat een organisatie
+    doet" by picking Tactus from the form's suggestions (no IRI typed anywhere)."""
+    page.set_default_timeout(10_000)
+    page.goto(base_url + "/")
+    page.locator("#zoek-home").press_sequentially("tactus", delay=40)
+    suggestion = page.locator("ul.suggestions li", has_text="Tactus").first
+    suggestion.wait_for()
+    assert "organisatie" in suggestion.inner_text()
+    shot(page, "6-suggesties-tactus")
+    page.locator("ul.suggestions li").filter(has=page.locator("span", has_text="Tactus")).filter(
+        has_not_text="Preventiespreekuur").first.click()
+    page.wait_for_url("**/id/organisatie/tactus**")
+    assert page.locator("h1").inner_text().startswith("Tactus")
+    shot(page, "7-tactus")
+
+    # What Tactus takes part in, under a relation read from Tactus's side ("levert").
+    delivers = page.locator("section.incoming dt", has_text="levert")
+    assert delivers.count() == 1
+    page.locator('section.incoming a[href="/id/voorziening/preventiespreekuur-tactus"]').click()
+    page.wait_for_url("**/id/voorziening/preventiespreekuur-tactus**")
+    assert "Preventiespreekuur" in page.locator("h1").inner_text()
+    shot(page, "8-preventiespreekuur")
+
+    page.goto(base_url + "/queries/actions-for-organisation?format=html")
+    box = page.locator("#p-organisation")
+    box.fill("")
+    box.press_sequentially("tact", delay=40)
+    page.locator("ul.suggestions li", has_text="organisatie").first.wait_for()
+    page.locator("ul.suggestions li").filter(has=page.locator("span", has_text="Tactus")).filter(
+        has_not_text="Preventiespreekuur").first.click()
+    assert page.locator('input[type=hidden][name="organisation"]').input_value().endswith("/organisatie/tactus")
+    page.click("form.params button[type=submit]")
+    page.wait_for_url("**organisation=https*tactus**")
+    table = page.locator("table.results")
+    assert "Preventiespreekuur (Tactus)" in table.inner_text()
+    assert table.locator('a[href="/id/voorziening/preventiespreekuur-tactus"]').count() >= 1
+    shot(page, "9-wat-tactus-doet")

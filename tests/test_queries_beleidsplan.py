@@ -53,13 +53,15 @@ def test_actions_for_organisation(run_query, shipped_graph):
     baken = ID + "organisatie/het-baken"
     rows = run_query("actions-for-organisation", organisation=baken)
     assert all(r["organisation"] == baken for r in rows)
-    # expected from rdflib: actions naming ’t Baken, one of its units (its front-office teams,
-    # issue 15) or a post in it, in any role
+    # expected from rdflib: what names ’t Baken, one of its units (its front-office teams,
+    # issue 15) or a post in it, in any role: actions, provisions it delivers, strands
     units = set(g.transitive_subjects(ORG.subOrganizationOf, URIRef(baken)))
     actors = units | {p for u in units for p in g.subjects(ORG.postIn, u)}
-    expected = {(str(a), {"initiator": "initiatiefnemer", "partner": "partner", "mentions": "genoemd"}[p.split("#")[1]])
-                for actor in actors for p in (bg("initiator"), bg("partner"), bg("mentions"))
-                for a in g.subjects(p, actor) if (a, RDF.type, bg("Action")) in g}
+    roles = {"initiator": "initiatiefnemer", "partner": "partner", "mentions": "genoemd", "deliveredBy": "levert"}
+    kinds = {bg("Action"), bg("Provision"), bg("Strand")}
+    expected = {(str(a), roles[p.split("#")[1]])
+                for actor in actors for p in map(bg, roles)
+                for a in g.subjects(p, actor) if set(g.objects(a, RDF.type)) & kinds}
     assert {(r["action"], r["role"]) for r in rows} == expected
     initiated = {r["action"].rsplit("/", 1)[1] for r in rows
                  if r["role"] == "initiatiefnemer" and r["document"] == DOC}
@@ -78,6 +80,15 @@ def test_actions_for_organisation_partner(run_query):
     # gemeentelijke ingangen merged into ’t Baken (issue 15)
     assert {(r["action"].rsplit("/", 1)[1], r["role"]) for r in rows if r["document"] == DOC} == \
         {("4.3.8", "partner"), ("b3.3.2", "genoemd")}
+
+
+def test_actions_for_organisation_include_what_its_page_shows(run_query):
+    """Tactus runs a Preventiespreekuur (a provision) and is named by a strand of the local
+    action plan: both belong to what the organisation does."""
+    rows = run_query("actions-for-organisation", organisation=ID + "organisatie/tactus")
+    found = {(r["action"].rsplit("/", 1)[1], r["role"], r["kind"]) for r in rows}
+    assert ("preventiespreekuur-tactus", "levert", "voorziening of dienst") in found
+    assert any(role == "genoemd" and kind == "actielijn of speerpunt" for _, role, kind in found)
 
 
 def test_concept(run_query):

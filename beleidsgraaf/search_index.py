@@ -1,0 +1,542 @@
+"""The full-text search index: every entity with a skos:prefLabel, in SQLite FTS5.
+
+Text is folded (lower case, accents off), split into words (a hyphen splits, a notation such
+as 5.3 stays one word) and stemmed with the Dutch Snowball stemmer before FTS5 sees it, so
+the index holds stems and a query is stemmed the same way: "woningen" finds "woning",
+"beschermd-wonen" finds "beschermd wonen". A query word of five letters or more that is no
+stem in the index is widened to the stems one edit away (a swap of two neighbouring letters
+counts as one edit): "daklooshied" finds "dakloosheid". Words are matched in any order;
+ranking puts the thing whose notation is the query first ("doelstelling 1"), then label
+matches, then matches in descriptions and quotes (FTS5's bm25 with column weights).
+
+The index is a file beside the store (``search-index.sqlite`` in the store folder), written
+by ``beleidsgraaf build``; a server without one builds it in a temporary file at start.
+``SearchIndex.update_graph(store, graph)`` re-reads one named graph: a write path calls it
+after each accepted write.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import re
+import shutil
+import sqlite3
+import tempfile
+import threading
+import unicodedata
+from collections import deque
+from contextlib import closing
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import Stemmer
+
+from .config import Settings, settings as default_settings
+from .queries import Registry
+
+INDEX_FILE = "search-index.sqlite"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+BG = "https://w3id.org/beleidsgraaf/def#"
+LABELS = {SKOS + "prefLabel"}
+ALT_LABELS = {SKOS + "altLabel", SKOS + "hiddenLabel", DCT + "title"}
+BODY = {DCT + "description", SKOS + "definition", SKOS + "scopeNote", BG + "quote"}
+# Values whose label names the kind of numbered thing ("doelstelling", "actielijn").
+KIND = {BG + "goalLevel", BG + "strandKind"}
+# On folded text: a notation (1, 5.3, 2.10a) stays one word; anything else not a letter or digit splits.
+WORD = re.compile(r"\d+(?:\.\d+)*[a-z]?|[a-z0-9]+")
+ORIGINAL_WORD = re.compile(r"\d+(?:\.\d+)*\w?|\w+")
+FUZZY_MIN_LENGTH = 5
+CANDIDATES = 300
+# Facets count at most this many matches; "5000+" says there are more.
+FACET_LIMIT = 5000
+ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+# bm25 weights per column: designation ("doelstelling 1"), label, other names, texts, prefixes.
+WEIGHTS = (10.0, 8.0, 4.0, 1.0, 1.0)
+RANKING = ", ".join(map(str, WEIGHTS))
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS entity (
+  id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL, graph TEXT NOT NULL, label TEXT NOT NULL,
+  notation TEXT, designations TEXT NOT NULL, type_iri TEXT, type_label TEXT,
+  document TEXT, document_label TEXT, texts TEXT NOT NULL, references_in INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS entity_graph ON entity(graph);
+CREATE TABLE IF NOT EXISTS entity_type (id INTEGER NOT NULL, type_iri TEXT NOT NULL, PRIMARY KEY (type_iri, id));
+CREATE INDEX IF NOT EXISTS entity_type_id ON entity_type(id);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(designation, label, alt, body, words,
+  tokenize = "unicode61 tokenchars '.'", prefix = '2 3');
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab(fts, 'row');
+"""
+
+_local = threading.local()
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Één' -> 'een'."""
+    if text.isascii():  # most text: no accents to take off
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    if word[:1].isdigit():
+        return word
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:  # a PyStemmer object is not safe to share between threads
+        stemmer = _local.stemmer = Stemmer.Stemmer("dutch")
+    return stemmer.stemWord(word)
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in words(text)]
+
+
+def one_edit_away(word: str) -> set[str]:
+    """Every word one deletion, insertion, substitution or swap of neighbours from `word`."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in ALPHABET}
+    inserts = {a + c + b for a, b in splits for c in ALPHABET}
+    return (deletes | swaps | replaces | inserts) - {word}
+
+
+@dataclass
+class Entry:
+    """One entity as the index holds it, gathered from the index query's rows."""
+    iri: str
+    labels: list[str] = field(default_factory=list)
+    alt: list[str] = field(default_factory=list)
+    notation: str | None = None
+    types: list[tuple[str, str | None]] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    document: str | None = None
+    document_label: str | None = None
+    texts: list[str] = field(default_factory=list)
+    references: int = 0
+
+    @property
+    def label(self) -> str:
+        return self.labels[0] if self.labels else self.iri
+
+    def type(self) -> tuple[str | None, str | None]:
+        """The most telling type: one of ours with a Dutch label, else any labelled one."""
+        labelled = [t for t in self.types if t[1]]
+        ours = [t for t in labelled if t[0].startswith(BG)]
+        best = (ours or labelled or self.types or [(None, None)])[0]
+        return best
+
+    def designations(self) -> list[str]:
+        """How a policy officer names a numbered thing: 'doelstelling 1', 'actie 5.3'."""
+        if not self.notation:
+            return []
+        names = list(self.kinds)
+        for _, type_label in self.types:
+            names.extend(part.strip() for part in (type_label or "").split(" of "))
+        seen = dict.fromkeys(f"{n} {self.notation}" for n in names if n)
+        return list(seen) + [self.notation]
+
+
+@dataclass
+class Hit:
+    iri: str
+    label: str
+    notation: str | None
+    type_iri: str | None
+    type_label: str | None
+    document: str | None
+    document_label: str | None
+    snippet: list[tuple[str, bool]]
+    matched_in: str  # "nummer", "naam" or "tekst"
+
+
+@dataclass
+class Results:
+    hits: list[Hit]
+    total: int
+    types: list[tuple[str, int]]
+    documents: list[tuple[str, int]]
+
+    @property
+    def more(self) -> bool:
+        """Whether there are more matches than were counted (FACET_LIMIT)."""
+        return self.total >= FACET_LIMIT
+
+
+class SearchIndex:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._write_lock = threading.Lock()
+        with closing(sqlite3.connect(self.path)) as db:
+            # WAL: readers on the server's threads go on while a write path updates a graph.
+            db.execute("PRAGMA journal_mode = WAL")
+            db.executescript(SCHEMA)
+        self._vocabulary: frozenset[str] | None = None  # read on first use: a large index takes a moment
+
+    # -- building and updating ------------------------------------------------------------
+
+    @classmethod
+    def build(cls, store, path: Path, cfg: Settings | None = None) -> "SearchIndex":
+        """A fresh index of every named graph of `store` at `path` (written aside, then moved)."""
+        path = Path(path)
+        partial = path.with_name(path.name + ".partial")
+        partial.unlink(missing_ok=True)
+        index = cls(partial)
+        for graph in store.named_graphs():
+            index.update_graph(store, graph, cfg)
+        del index
+        with closing(sqlite3.connect(partial)) as db:
+            db.execute("PRAGMA journal_mode = DELETE")  # one self-contained file to move into place
+        partial.replace(path)
+        return cls(path)
+
+    @classmethod
+    def temporary(cls, store, cfg: Settings | None = None) -> "SearchIndex":
+        """An index in a temporary folder, for stores that come without one (memory, remote)."""
+        folder = Path(tempfile.mkdtemp(prefix="beleidsgraaf-search-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        return cls.build(store, folder / INDEX_FILE, cfg)
+
+    def update_graph(self, store, graph: str, cfg: Settings | None = None) -> int:
+        """Re-index the entities labelled in named graph `graph`: drop what the index holds
+        from that graph, read it again from `store`. Returns the number of entities indexed."""
+        cfg = cfg or default_settings()
+        entries = [e for e in read_entries(store, graph, cfg) if e.iri.startswith(cfg.id_ns)]
+        for entry in entries:
+            if entry.document is None and any(t == BG + "PolicyDocument" for t, _ in entry.types):
+                entry.document, entry.document_label = entry.iri, entry.label  # a document is its own source
+        added: set[str] = set()
+        with self._write_lock, self._writer() as db:
+            old = [r[0] for r in db.execute("SELECT id FROM entity WHERE graph = ?", (graph,))]
+            db.executemany("DELETE FROM fts WHERE rowid = ?", [(i,) for i in old])
+            db.executemany("DELETE FROM entity_type WHERE id = ?", [(i,) for i in old])
+            db.execute("DELETE FROM entity WHERE graph = ?", (graph,))
+            for entry in entries:
+                db.execute("DELETE FROM fts WHERE rowid IN (SELECT id FROM entity WHERE iri = ?)", (entry.iri,))
+                db.execute("DELETE FROM entity_type WHERE id IN (SELECT id FROM entity WHERE iri = ?)", (entry.iri,))
+                db.execute("DELETE FROM entity WHERE iri = ?", (entry.iri,))
+                added |= self._insert(db, graph, entry)
+        if self._vocabulary is not None:
+            # Words of things removed stay: a query for them finds nothing, which is right.
+            self._vocabulary = self._vocabulary | added
+        return len(entries)
+
+    def _insert(self, db: sqlite3.Connection, graph: str, e: Entry) -> set[str]:
+        """Add one entity; returns the terms it brings to the index."""
+        type_iri, type_label = e.type()
+        designations = e.designations()
+        cursor = db.execute(
+            "INSERT INTO entity (iri, graph, label, notation, designations, type_iri, type_label, document, "
+            "document_label, texts, references_in) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (e.iri, graph, e.label, e.notation, json.dumps(designations), type_iri, type_label,
+             e.document, e.document_label, json.dumps(e.texts, ensure_ascii=False), e.references))
+        db.executemany("INSERT OR IGNORE INTO entity_type (id, type_iri) VALUES (?, ?)",
+                       [(cursor.lastrowid, t) for t, _ in e.types])
+        names = designations + e.labels + e.alt
+        columns = (_indexed(designations), _indexed(e.labels), _indexed(e.alt), _indexed(e.texts),
+                   " ".join(w for n in names for w in words(n)))
+        db.execute("INSERT INTO fts (rowid, designation, label, alt, body, words) VALUES (?, ?, ?, ?, ?, ?)",
+                   (cursor.lastrowid, *columns))
+        return {term for column in columns for term in column.split()}
+
+    def _writer(self) -> "_Transaction":
+        return _Transaction(sqlite3.connect(self.path, isolation_level=None))
+
+    def _reader(self) -> sqlite3.Connection:
+        """One read connection per thread (the server answers requests on a thread pool)."""
+        readers = getattr(_local, "readers", None)
+        if readers is None:
+            readers = _local.readers = {}
+        db = readers.get(self.path)
+        if db is None:
+            db = readers[self.path] = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        return db
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every term in the index, for typo tolerance (read once, then kept up to date)."""
+        if self._vocabulary is None:
+            with self._write_lock:
+                if self._vocabulary is None:
+                    self._vocabulary = self._load_vocabulary()
+        return self._vocabulary
+
+    def _load_vocabulary(self) -> frozenset[str]:
+        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
+            return frozenset(r[0] for r in db.execute("SELECT term FROM fts_vocab"))
+
+    def __len__(self) -> int:
+        return self._reader().execute("SELECT count(*) FROM entity").fetchone()[0]
+
+    # -- searching ------------------------------------------------------------------------------
+
+    def expression(self, text: str) -> tuple[str | None, list[str]]:
+        """The FTS5 query for `text` (None when a word is nowhere in the index) and the
+        stems that count as hits for highlighting."""
+        parts, wanted = [], []
+        for word in words(text):
+            options = self.stems_for(word)
+            if not options:
+                return None, []
+            wanted.extend(options)
+            parts.append("(" + " OR ".join(f'"{s}"' for s in options) + ")")
+        return (" AND ".join(parts) if parts else None), wanted
+
+    def stems_for(self, word: str) -> list[str]:
+        """The indexed stems a query word stands for: its own, or those one edit away."""
+        own = stem(word)
+        vocabulary = self.vocabulary
+        if own in vocabulary:
+            return [own]
+        if len(word) < FUZZY_MIN_LENGTH or word[:1].isdigit():
+            return []
+        near = {stem(w) for w in one_edit_away(word)} | {s for s in one_edit_away(own)}
+        return sorted(near & vocabulary)[:20]
+
+    def search(self, text: str, *, limit: int = 50, type_label: str | None = None,
+               document_label: str | None = None) -> Results:
+        expression, wanted = self.expression(text)
+        if expression is None:
+            return Results([], 0, [], [])
+        db = self._reader()
+        filters, args = _filters(type_label, document_label)
+        # Names first: matches in names outrank matches in texts anyway, and there are far
+        # fewer of them to rank (a common word at 342x is in the texts of 100,000 things).
+        rows = self._candidates(db, "{designation label alt} : (" + expression + ")", filters, args)
+        if len(rows) < limit:
+            seen = {r[0] for r in rows}
+            rows += [(*r[:10], CANDIDATES + r[10]) for r in self._candidates(db, expression, filters, args)
+                     if r[0] not in seen]
+        query_stems = stems(text)
+        ranked = sorted(rows, key=lambda r: _rank(r, text, query_stems))
+        hits = [_hit(r, set(wanted), query_stems) for r in ranked[:limit]]
+        total, types, documents = self._facets(db, expression, filters, args)
+        return Results(hits, total, types, documents)
+
+    def _candidates(self, db, expression: str, filters: str, args: tuple, ranked: bool = True) -> list[tuple]:
+        """The best CANDIDATES matches by bm25 (or the first ones found, unranked). Without
+        a filter FTS5 ranks on its own (its `rank` column), joining only the chosen rows: a
+        common word at 342x matches tens of thousands of things."""
+        order_by = f"ORDER BY bm25(fts, {RANKING})" if ranked else ""
+        if filters or not ranked:
+            ids = [r[0] for r in db.execute(
+                f"SELECT e.id FROM fts JOIN entity e ON e.id = fts.rowid WHERE fts MATCH ? {filters} "
+                f"{order_by} LIMIT ?", (expression, *args, CANDIDATES))]
+        else:
+            ids = [r[0] for r in db.execute(
+                "SELECT rowid FROM fts WHERE fts MATCH ? AND rank MATCH ? ORDER BY rank LIMIT ?",
+                (expression, f"bm25({RANKING})", CANDIDATES))]
+        order = {i: n for n, i in enumerate(ids)}
+        rows = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows.extend(db.execute(
+                "SELECT e.iri, e.label, e.notation, e.designations, e.type_iri, e.type_label, e.document, "
+                f"e.document_label, e.texts, e.references_in, e.id FROM entity e WHERE e.id IN "
+                f"({','.join('?' * len(chunk))})", chunk))
+        # bm25 order stands in for the score: the position among the candidates.
+        return [(*r[:10], order[r[10]]) for r in rows]
+
+    def _facets(self, db, expression: str, filters: str, args: tuple):
+        """Counts per type and per document over the first FACET_LIMIT matches, in one pass;
+        the total says "at least" beyond that (Results.more)."""
+        pairs = db.execute("SELECT x.type_label, x.document_label, count(*) FROM (SELECT e.id FROM fts JOIN entity e "
+                           f"ON e.id = fts.rowid WHERE fts MATCH ? {filters} LIMIT ?) m JOIN entity x ON x.id = m.id "
+                           "GROUP BY 1, 2", (expression, *args, FACET_LIMIT)).fetchall()
+        types: dict[str, int] = {}
+        documents: dict[str, int] = {}
+        for type_label, document_label, n in pairs:
+            types[type_label or "overig"] = types.get(type_label or "overig", 0) + n
+            documents[document_label or "geen document"] = documents.get(document_label or "geen document", 0) + n
+        by_count = lambda counts: sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))  # noqa: E731
+        return sum(types.values()), by_count(types), by_count(documents)
+
+    def labels(self, iris: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+        """The label and notation of each of `iris` the index knows."""
+        wanted = list(dict.fromkeys(iris))
+        found: dict[str, tuple[str, str | None]] = {}
+        db = self._reader()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = db.execute(f"SELECT iri, label, notation FROM entity WHERE iri IN ({','.join('?' * len(chunk))})",
+                              chunk)
+            found.update((iri, (label, notation)) for iri, label, notation in rows)
+        return found
+
+    def suggest(self, text: str, *, limit: int = 8, type_label: str | None = None,
+                type_iri: str | None = None) -> list[Hit]:
+        """Things whose name or notation starts with what was typed so far: every word but
+        the last as a whole word, the last as the start of a word."""
+        typed = words(text)
+        if not typed:
+            return []
+        parts = []
+        for word in typed[:-1]:
+            options = self.stems_for(word)
+            if not options:
+                return []
+            parts.append("{designation label alt} : (" + " OR ".join(f'"{s}"' for s in options) + ")")
+        parts.append(f'words : "{typed[-1]}"*')
+        filters, args = _filters(type_label, None, type_iri)
+        # Among things that all start with what was typed, the shortest name first ('Tactus'
+        # before 'Preventiespreekuur (Tactus)'), so bm25 is left out, and at 342x the first
+        # CANDIDATES found stand for the many alike.
+        rows = [(*r[:10], 0) for r in self._candidates(self._reader(), " AND ".join(parts), filters, args,
+                                                        ranked=False)]
+        query_stems = [stem(w) for w in typed]
+        ranked = sorted(rows, key=lambda r: _rank(r, text, query_stems))
+        return [_hit(r, set(query_stems), query_stems) for r in ranked[:limit]]
+
+
+class _Transaction:
+    """A write connection used as `with`: one transaction, closed afterwards."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN")
+        return self.db
+
+    def __exit__(self, kind, *_):
+        self.db.execute("ROLLBACK" if kind else "COMMIT")
+        self.db.close()
+
+
+def _filters(type_label: str | None, document_label: str | None,
+             type_iri: str | None = None) -> tuple[str, tuple]:
+    clauses, args = [], []
+    if type_iri:
+        clauses.append("AND e.id IN (SELECT id FROM entity_type WHERE type_iri = ?)")
+        args.append(type_iri)
+    if type_label:
+        clauses.append("AND e.type_label = ?")
+        args.append(type_label)
+    if document_label:
+        clauses.append("AND e.document_label = ?")
+        args.append(document_label)
+    return " ".join(clauses), tuple(args)
+
+
+def _indexed(texts: Iterable[str]) -> str:
+    return " ".join(" ".join(stems(t)) for t in texts)
+
+
+def _rank(row, text: str, query_stems: list[str]) -> tuple:
+    """Best first: the notation asked for, the exact name, all words in the name (as a
+    phrase before in any order), then FTS5's bm25; shorter names before longer ones."""
+    label_stems = stems(row[1])
+    designations = [stems(d) for d in json.loads(row[3])]
+    if query_stems in designations:
+        tier = 0
+    elif label_stems == query_stems:
+        tier = 1
+    elif _contains_phrase(label_stems, query_stems):
+        tier = 2
+    elif set(query_stems) <= set(label_stems):
+        tier = 3
+    else:
+        tier = 4
+    # Among equal matches (three documents have a 'doelstelling 1'), the one the graph refers to most.
+    return tier, -row[9] if tier == 0 else 0, row[10], len(row[1]), row[0]
+
+
+def _contains_phrase(haystack: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+def _hit(row, wanted: set[str], query_stems: list[str]) -> Hit:
+    iri, label, notation, designations, type_iri, type_label, document, document_label, texts, _, _ = row
+    label_stems = set(stems(label))
+    if any(stems(d) == query_stems for d in json.loads(designations)):
+        matched_in, source = "nummer", label
+    elif wanted & label_stems or set(query_stems) <= label_stems:
+        matched_in, source = "naam", label
+    else:
+        matched_in = "tekst"
+        source = next((t for t in json.loads(texts) if wanted & set(stems(t))), label)
+    return Hit(iri, label, notation, type_iri, type_label, document, document_label,
+               highlight(source, wanted), matched_in)
+
+
+def highlight(text: str, wanted: set[str], around: int = 12) -> list[tuple[str, bool]]:
+    """`text` as (piece, is_hit) pieces, cut to some words around the first hit. Reads
+    only as far as it shows: quotes can be long."""
+    before: deque[tuple[str, bool]] = deque(maxlen=2 * around)
+    shown: list[tuple[str, bool]] = []
+    position, cut_before, found = 0, False, False
+    for match in ORIGINAL_WORD.finditer(text):
+        if found and len(shown) >= 2 * around:
+            shown.append(("…", False))
+            position = len(text)
+            break
+        hit = any(stem(w) in wanted for w in words(match.group()))
+        pieces = [(text[position:match.start()], False), (match.group(), hit)]
+        position = match.end()
+        if found or hit:
+            found = True
+            shown.extend(pieces)
+        else:
+            if len(before) >= before.maxlen - 1:
+                cut_before = True
+            before.extend(pieces)
+    shown.append((text[position:], False))
+    if not found:  # no hit (a name matched by its notation): the start of the text
+        return [p for p in list(before)[:4 * around] + shown if p[0]]
+    lead = [("…", False)] if cut_before else []
+    return [p for p in lead + list(before) + shown if p[0]]
+
+
+def read_entries(store, graph: str, cfg: Settings) -> list[Entry]:
+    """The index query's rows for one graph, gathered per entity."""
+    query = Registry.from_directory(cfg.queries_dir / "internal").get("search-index-entries")
+    sparql, substitutions = query.prepare({"graph": graph})
+    result = store.query(sparql, substitutions=substitutions)
+    entries: dict[str, Entry] = {}
+    try:
+        for row in result:
+            entity, prop, value, value_label = row["entity"], row["property"], row["value"], row["valueLabel"]
+            entry = entries.setdefault(entity.value, Entry(entity.value))
+            _add(entry, prop.value, value, value_label.value if value_label is not None else None)
+    finally:
+        del result
+    query = Registry.from_directory(cfg.queries_dir / "internal").get("search-index-references")
+    sparql, substitutions = query.prepare({"graph": graph})
+    result = store.query(sparql, substitutions=substitutions)
+    try:
+        for row in result:
+            if row["entity"].value in entries:
+                entries[row["entity"].value].references = int(row["references"].value)
+    finally:
+        del result
+    return list(entries.values())
+
+
+def _add(entry: Entry, prop: str, value, value_label: str | None) -> None:
+    text = value.value
+    language = getattr(value, "language", None)
+    if prop in LABELS:
+        # The Dutch label names the thing; other languages still find it.
+        (entry.labels.insert(0, text) if language == "nl" else entry.alt.append(text))
+    elif prop in ALT_LABELS:
+        entry.alt.append(text)
+    elif prop == SKOS + "notation":
+        entry.notation = entry.notation or text
+    elif prop == RDF_TYPE:
+        entry.types.append((text, value_label))
+    elif prop in KIND and value_label:
+        entry.kinds.append(value_label)
+    elif prop == DCT + "source" and entry.document is None:
+        entry.document, entry.document_label = text, value_label
+    elif prop in BODY and language in (None, "nl"):
+        entry.texts.append(text)

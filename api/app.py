@@ -15,6 +15,7 @@ from . import browse, canned, dumps, model, sparql, validate
 from .bodylimit import BodyLimitMiddleware, route_limits
 from .context import HERE, AppContext, make_templates, max_upload_from_env
 from .errors import install_handlers
+from .methods import HeadAsGetMiddleware
 from .responses import COMMON_ERRORS
 
 
@@ -42,6 +43,8 @@ def create_app(store: QueryStore, settings: Settings | None = None, *, max_uploa
     # Researchers query from notebooks and browser tools on other origins; all is read-only.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["Content-Type", "Location"])
+    # Outermost: a HEAD request is a GET to everything inside.
+    app.add_middleware(HeadAsGetMiddleware)
     install_handlers(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for module in (sparql, canned, browse, model, dumps, validate):

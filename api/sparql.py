@@ -13,10 +13,11 @@ from rdflib.namespace import RDF
 from beleidsgraaf.sparql_guard import check_query
 from beleidsgraaf.sparql_syntax import check_syntax, decode_query, explained_syntax_errors
 
-from .answers import choose_media, serialized, table
+from .answers import choose_media, offers_for, serialized, table
 from .context import ctx
 from .errors import ApiError, Forbidden, UnsupportedMediaType
 from .negotiation import GRAPH_KEYS, GRAPH_TYPES, HTML, negotiate
+from .protocol import format_hint, require_query_body, with_endpoint_base
 from .responses import BODY_ERRORS, FORBIDDEN, SPARQL_ANSWERS
 
 router = APIRouter(tags=["SPARQL"])
@@ -69,7 +70,7 @@ async def sparql_post(request: Request):
     if content_type == "application/sparql-update":
         raise Forbidden(UPDATE_REASON)
     if content_type == "application/sparql-query":
-        text = decode_query(await request.body())
+        text = require_query_body(decode_query(await request.body()))
         # Queries run in the thread pool, as for GET, so the event loop stays free.
         return await run_in_threadpool(_execute, request, text, url_params.getlist("default-graph-uri"),
                                        url_params.getlist("named-graph-uri"))
@@ -82,7 +83,8 @@ async def sparql_post(request: Request):
             raise ApiError("the form holds no 'query' field")
         return await run_in_threadpool(_execute, request, _single(queries),
                                        form.getlist("default-graph-uri") or url_params.getlist("default-graph-uri"),
-                                       form.getlist("named-graph-uri") or url_params.getlist("named-graph-uri"))
+                                       form.getlist("named-graph-uri") or url_params.getlist("named-graph-uri"),
+                                       form)
     raise UnsupportedMediaType(f"POST to /sparql needs Content-Type application/sparql-query or "
                                f"application/x-www-form-urlencoded, not '{content_type or 'none'}'")
 
@@ -95,7 +97,9 @@ def _single(queries: list[str]) -> str:
     return queries[0]
 
 
-def _execute(request: Request, text: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
+def _execute(request: Request, text: str, default_graphs: list[str], named_graphs: list[str],
+             form=None) -> Response:
+    shown, text = text, with_endpoint_base(text, str(request.url_for("sparql_get")))
     check_query(text)  # refuses updates (403) and SERVICE (403) before anything runs
     default_graphs = _graph_iris("default-graph-uri", default_graphs)
     named_graphs = _graph_iris("named-graph-uri", named_graphs)
@@ -105,9 +109,9 @@ def _execute(request: Request, text: str, default_graphs: list[str], named_graph
             result = ctx(request).store.query(text, default_graph_uris=default_graphs or None,
                                               named_graph_uris=named_graphs or None)
     try:
-        media = choose_media(request, result)
+        media = choose_media(request, result, format_param=format_hint(request, offers_for(result), form))
         if media == HTML:
-            return _page(request, text, result=table(result))
+            return _page(request, shown, result=table(result))
         return serialized(result, media)
     finally:
         # Oxigraph results must be dropped on the thread that made them, not later by the GC.
@@ -127,7 +131,8 @@ def _graph_iris(parameter: str, values: list[str]) -> list[str]:
 
 
 def _service_description_or_page(request: Request) -> Response:
-    media = negotiate(request, GRAPH_TYPES + [HTML])
+    offers = GRAPH_TYPES + [HTML]
+    media = negotiate(request, offers, format_param=format_hint(request, offers))
     if media == HTML:
         example = request.query_params.get("example")
         return _page(request, _example_text(request, example))

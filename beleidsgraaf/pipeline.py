@@ -149,6 +149,7 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
     import uvicorn
 
     from api.app import create_app
+    from api.longurl import LongUrlH11Protocol
 
     store: QueryStore
     if in_memory:
@@ -171,7 +172,7 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
             f"{limits.max_rows} rows each; a request waits at most {limits.queue_wait:g} s for a worker")
     log(f"serving {len(store)} quads on http://{host}:{port}/")
     try:
-        uvicorn.run(create_app(store), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(store), host=host, port=port, log_level="info", http=LongUrlH11Protocol)
     finally:
         if hasattr(store, "close"):
             store.close()

@@ -1,0 +1,49 @@
+"""How /sparql reads a request the way SPARQL clients send it: a relative IRI in a query is
+resolved against the endpoint's URL, and the format hints clients add (SPARQLWrapper sends
+`format=`, `output=` and `results=` next to its Accept header; older YASGUI `output=`) only
+pick a format when they name one we can give for this result, otherwise the Accept header
+decides (a hint never causes a 406 the Accept header could have avoided)."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from .errors import ApiError
+from .negotiation import ALIASES, FORMAT_NAMES
+
+FORMAT_HINT_PARAMETERS = ("format", "output", "results")
+QUERY_MISSING = ("the query is missing: a POST with Content-Type application/sparql-query carries the "
+                 "query as its body (or send a form with a 'query' field, or GET /sparql?query=...)")
+
+
+def with_endpoint_base(text: str, endpoint_url: str) -> str:
+    """The query with the endpoint's URL as its base IRI, as the SPARQL 1.1 Protocol's
+    reference servers resolve relative IRIs (`<s>` becomes `<http://host/s>`).
+
+    A query's own BASE still wins: a later BASE in the prologue replaces ours. The
+    declaration goes on the query's first line, so line numbers in syntax errors stay right."""
+    return f"BASE <{endpoint_url}> {text}"
+
+
+def format_hint(request: Request, offers: list[str], form: dict | None = None) -> str:
+    """The first format hint that names one of `offers`, or "" (let the Accept header decide)."""
+    for name in FORMAT_HINT_PARAMETERS:
+        for value in _hint_values(request, name, form):
+            media = FORMAT_NAMES.get(value.lower(), ALIASES.get(value.lower(), value.lower()))
+            if media in offers:
+                return value
+    return ""
+
+
+def _hint_values(request: Request, name: str, form: dict | None) -> list[str]:
+    values = list(request.query_params.getlist(name))
+    if form is not None and hasattr(form, "getlist"):
+        values += [v for v in form.getlist(name) if isinstance(v, str)]
+    return [v.strip() for v in values if v.strip()]
+
+
+def require_query_body(text: str) -> str:
+    """A direct POST must carry a query: an empty body is a missing query, not an update."""
+    if not text.strip():
+        raise ApiError(QUERY_MISSING)
+    return text

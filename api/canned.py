@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from beleidsgraaf.errors import ParameterError
 from beleidsgraaf.queries import CannedQuery, Registry
 
 from .answers import GRAPH_OFFERS, SELECT_OFFERS, serialized, table
@@ -104,7 +105,7 @@ def _endpoint_for(query: CannedQuery):
 
 
 def run(request: Request, query: CannedQuery) -> Response:
-    values = {k: v for k, v in request.query_params.items() if k not in RESERVED}
+    values = single_values(request)
     sparql, substitutions = query.prepare(values)  # ParameterError -> 422 with the parameter named
     # Pick the format before running, so a 406 costs nothing.
     media = negotiate(request, _offers(query))
@@ -118,6 +119,15 @@ def run(request: Request, query: CannedQuery) -> Response:
         return serialized(result, media)
     finally:
         del result  # Oxigraph results must be dropped on the thread that made them
+
+
+def single_values(request: Request) -> dict[str, str]:
+    """The parameter values, each given once: a repeated parameter is ambiguous (which one
+    would be used?), so it is refused rather than one of the values silently dropped."""
+    for name in dict.fromkeys(request.query_params.keys()):
+        if name not in RESERVED and len(request.query_params.getlist(name)) > 1:
+            raise ParameterError(name, f"given {len(request.query_params.getlist(name))} times; give it once")
+    return {k: v for k, v in request.query_params.items() if k not in RESERVED}
 
 
 def page_links(request: Request, query: CannedQuery, values: dict, rendered: dict) -> dict | None:

@@ -23,8 +23,8 @@ router = APIRouter(tags=["Validatie"])
 REPORT_OFFERS = ["application/json", "text/turtle", HTML]
 FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
 RDF_MEDIA_TYPES = {"text/turtle", "application/x-turtle", "application/n-triples", "text/plain",
-                   "application/ld+json", "application/rdf+xml", "application/xml", "text/xml"}
-FORMAT_CHOICES = {"turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples", "xml": "RDF/XML"}
+                   "application/ld+json", "application/rdf+xml", "application/xml", "text/xml", "application/trig"}
+FORMAT_CHOICES = {"turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples", "xml": "RDF/XML", "trig": "TriG"}
 
 VALIDATE_DOC = {
     "parameters": [
@@ -38,6 +38,7 @@ VALIDATE_DOC = {
         "application/ld+json": {"schema": {"type": "string"}},
         "application/n-triples": {"schema": {"type": "string"}},
         "application/rdf+xml": {"schema": {"type": "string"}},
+        "application/trig": {"schema": {"type": "string"}},
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary"}, "text": {"type": "string"},
             "format": {"type": "string", "enum": list(FORMAT_CHOICES)}, "with_shipped": {"type": "boolean"}}}},
@@ -130,8 +131,8 @@ async def _read_input(request: Request, c: AppContext) -> tuple[bytes, str | Non
         return data, fmt_name, None, source, with_shipped
     if content_type and content_type not in RDF_MEDIA_TYPES and not fmt_name:
         raise UnsupportedMediaType(f"kan '{content_type}' niet valideren; stuur Turtle (text/turtle), JSON-LD "
-                                   "(application/ld+json), N-Triples (application/n-triples) of RDF/XML "
-                                   "(application/rdf+xml), of een formulier met een bestand")
+                                   "(application/ld+json), N-Triples (application/n-triples), RDF/XML "
+                                   "(application/rdf+xml) of TriG (application/trig), of een formulier met een bestand")
     data = await _read_limited(request, c)
     media_type = {"text/plain": "application/n-triples", "application/x-turtle": "text/turtle",
                   "application/xml": "application/rdf+xml", "text/xml": "application/rdf+xml"}.get(

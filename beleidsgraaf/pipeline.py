@@ -138,7 +138,12 @@ def warn_if_stale(store_path: Path, log: Callable[[str], None]) -> None:
     not follow the files by itself."""
     cfg = settings()
     built = Path(store_path).resolve().stat().st_mtime
-    newer = [gf.path.name for gf in ontology_files(cfg) + data_files(cfg) if gf.path.stat().st_mtime > built]
+    files = [gf.path for gf in ontology_files(cfg) + data_files(cfg)]
+    for broken in (p for p in files if not p.exists()):
+        # A symbolic link to a file that is gone: the store still answers, but the next build fails.
+        log(f"note: {broken} is a symbolic link to a missing file ({os.readlink(broken)}); the store at "
+            f"{store_path} was built without it; restore the file or remove the link before 'beleidsgraaf build'")
+    newer = [p.name for p in files if p.exists() and p.stat().st_mtime > built]
     if newer:
         log(f"note: {', '.join(newer[:3])}{' and more' if len(newer) > 3 else ''} changed after the store "
             f"at {store_path} was built; run 'beleidsgraaf build' to include the changes")

@@ -174,3 +174,15 @@ def test_sparqlwrapper_every_form_and_format(live_base_url, method, form, return
                                               "application/rdf+xml")
     marker = b"true" if form == "ASK" else b"doelstelling-1" if form != "SELECT" else b"/id/doel/"
     assert marker in body
+
+
+# -- canned queries: a parameter given twice ---------------------------------------------------------
+
+def test_a_repeated_canned_query_parameter_is_422(client):
+    goal = "https://w3id.org/beleidsgraaf/id/doel/regiovisie-bw-mo-2024-2026/doelstelling-"
+    r = client.get("/queries/actions-for-goal", params=[("goal", goal + "1"), ("goal", goal + "2")],
+                   headers={"Accept": "application/json"})
+    assert r.status_code == 422
+    assert r.json()["parameter"] == "goal" and "2 times" in r.json()["message"]
+    once = client.get("/queries/actions-for-goal", params={"goal": goal + "1"}, headers={"Accept": SPARQL_JSON})
+    assert once.status_code == 200

@@ -11,11 +11,12 @@ from beleidsgraaf.config import Settings, settings as default_settings
 from beleidsgraaf.queries import Registry
 from beleidsgraaf.backends import QueryStore
 
-from . import browse, canned, dumps, model, sparql, validate
+from . import browse, canned, docs, dumps, model, sparql, validate
 from .bodylimit import BodyLimitMiddleware, route_limits
 from .context import HERE, AppContext, make_templates, max_upload_from_env
 from .errors import install_handlers
 from .methods import HeadAsGetMiddleware
+from .security import SecurityHeadersMiddleware
 from .responses import COMMON_ERRORS
 
 
@@ -37,17 +38,20 @@ def create_app(store: QueryStore, settings: Settings | None = None, *, max_uploa
                     "a SPARQL 1.1 endpoint, canned queries (one operation each, generated from "
                     "queries/*.rq), entity pages, the model, dumps and SHACL validation.",
         responses=COMMON_ERRORS,
+        docs_url=None, redoc_url=None,  # served offline by api/docs.py
     )
     app.state.ctx = ctx
     app.add_middleware(BodyLimitMiddleware, limits=route_limits(ctx.max_upload_bytes))
     # Researchers query from notebooks and browser tools on other origins; all is read-only.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["Content-Type", "Location"])
+    app.add_middleware(SecurityHeadersMiddleware)
     # Outermost: a HEAD request is a GET to everything inside.
     app.add_middleware(HeadAsGetMiddleware)
     install_handlers(app)
+    docs.mount_assets(app)  # before /static, which would otherwise take /static/docs
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (sparql, canned, browse, model, dumps, validate):
+    for module in (sparql, canned, browse, model, dumps, validate, docs):
         app.include_router(module.router)
     canned.add_query_operations(app, ctx.canned)
     return app

@@ -53,3 +53,51 @@ def test_trig_is_validated_like_turtle(client):
 
 def json_messages(report: dict) -> str:
     return " ".join(str(result) for result in report["results"])
+
+
+# -- security headers on every response ----------------------------------------------------------
+
+@pytest.mark.parametrize("method, path, kwargs", [
+    ("GET", "/", {}), ("GET", "/sparql", {"headers": {"Accept": "text/turtle"}}),
+    ("GET", "/sparql", {"params": {"query": "ASK {}"}, "headers": {"Accept": "application/sparql-results+json"}}),
+    ("GET", "/nergens", {}), ("GET", "/static/style.css", {}), ("HEAD", "/dataset", {}),
+    ("PUT", "/sparql", {}), ("GET", "/openapi.json", {}), ("GET", "/docs", {}),
+    ("POST", "/validate", {"content": b"<a> <b> .", "headers": {"Content-Type": "text/turtle"}}),
+])
+def test_every_response_carries_the_security_headers(client, method, path, kwargs):
+    r = client.request(method, path, **kwargs)
+    csp = {d.split()[0]: d.split()[1:] for d in r.headers["content-security-policy"].split("; ")}
+    assert csp["script-src"] == ["'self'"]  # no inline script, no other origin, anywhere
+    assert csp["frame-ancestors"] == ["'none'"] and csp["object-src"] == ["'none'"]
+    assert all(not source.startswith(("http:", "https:")) and source != "*"
+               for sources in csp.values() for source in sources)
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+def test_inline_styles_only_on_the_viewer_pages(client):
+    assert "'unsafe-inline'" not in client.get("/sparql", headers={"Accept": "text/html"}).headers[
+        "content-security-policy"]
+    assert "style-src 'self' 'unsafe-inline'" in client.get("/redoc").headers["content-security-policy"]
+
+
+def test_no_template_holds_inline_script_style_or_handlers():
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parent.parent / "api" / "templates"
+    for template in templates.glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), f"{template.name}: inline <script>"
+        assert not re.search(r"<style\b|\sstyle=", text), f"{template.name}: inline style"
+        assert not re.search(r"\son[a-z]+\s*=", text), f"{template.name}: inline event handler"
+        assert "javascript:" not in text.lower(), template.name
+
+
+def test_docs_load_no_asset_from_a_cdn(client):
+    for path in ("/docs", "/redoc"):
+        page = client.get(path).text
+        sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+        assert sources and all(s.startswith("/") for s in sources), (path, sources)
+        for source in sources:
+            assert client.get(source).status_code == 200, source

@@ -11,7 +11,7 @@ from beleidsgraaf.config import Settings, settings as default_settings
 from beleidsgraaf.queries import Registry
 from beleidsgraaf.backends import QueryStore
 
-from . import browse, canned, docs, dumps, model, sparql, validate
+from . import browse, canned, docs, dumps, model, sparql, validate, yasgui
 from .bodylimit import BodyLimitMiddleware, route_limits
 from .context import HERE, AppContext, make_templates, max_upload_from_env
 from .errors import install_handlers
@@ -50,8 +50,9 @@ def create_app(store: QueryStore, settings: Settings | None = None, *, max_uploa
     app.add_middleware(HeadAsGetMiddleware)
     install_handlers(app)
     docs.mount_assets(app)  # before /static, which would otherwise take /static/docs
+    yasgui.mount_bundle(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (sparql, canned, browse, model, dumps, validate, docs):
+    for module in (sparql, canned, browse, model, dumps, validate, docs, yasgui):
         app.include_router(module.router)
     canned.add_query_operations(app, ctx.canned)
     return app

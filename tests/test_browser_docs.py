@@ -101,3 +101,36 @@ def test_redoc_loads_offline(offline_page, live_base_url):
     blocked_logo = [p for p in page.problems if all(part in p for part in REDOCLY_LOGO_BLOCKED)]
     assert len(blocked_logo) <= 1
     assert [p for p in page.problems if p not in blocked_logo] == []
+
+
+# -- YASGUI ------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def yasgui_installed():
+    from api.yasgui import INSTALL, installed
+
+    require(installed(), f"YASGUI is not installed under web/node_modules: run '{INSTALL}', as .ci/run does")
+
+
+def test_yasgui_runs_a_query_and_an_example_offline(yasgui_installed, offline_page, live_base_url):
+    page = offline_page
+    response = page.goto(live_base_url + "/yasgui")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.locator(".yasqe .CodeMirror").first.wait_for()
+    # The first tab holds our prefixes and runs against this service's /sparql.
+    editor_text = page.locator(".yasqe .CodeMirror").first.inner_text()
+    assert "PREFIX bg: <https://w3id.org/beleidsgraaf/def#>" in editor_text
+    inputs = page.locator(".tabPanel:visible input")
+    assert live_base_url + "/sparql" in [inputs.nth(i).input_value() for i in range(inputs.count())]
+    page.locator(".tabPanel:visible .yasqe_queryButton").click()
+    rows = page.locator(".tabPanel:visible .yasr table.dataTable tbody tr")
+    rows.first.wait_for()
+    assert rows.count() > 5 and "id:doel/" in rows.first.inner_text()
+
+    page.locator("details.examples summary").click()
+    page.locator('[data-example="actions-for-goal"]').click()
+    assert "bg:servesStated" in page.locator(".tabPanel:visible .yasqe .CodeMirror").inner_text()
+    page.locator(".tabPanel:visible .yasqe_queryButton").click()
+    page.locator(".tabPanel:visible .yasr table.dataTable tbody tr").first.wait_for()
+    shot(page, "yasgui")
+    assert page.problems == []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from .errors import ApiError
+from .errors import ApiError, UnsupportedMediaType
 from .negotiation import ALIASES, FORMAT_NAMES
 
 FORMAT_HINT_PARAMETERS = ("format", "output", "results")
@@ -40,6 +40,17 @@ def _hint_values(request: Request, name: str, form: dict | None) -> list[str]:
     if form is not None and hasattr(form, "getlist"):
         values += [v for v in form.getlist(name) if isinstance(v, str)]
     return [v.strip() for v in values if v.strip()]
+
+
+def require_utf8(content_type: str) -> None:
+    """The protocol's query and update bodies are UTF-8; a body declared otherwise is refused
+    rather than misread (W3C protocol test bad_query_non_utf8)."""
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        charset = value.strip().strip('"').lower()
+        if name.strip().lower() == "charset" and charset not in ("utf-8", "utf8"):
+            raise UnsupportedMediaType(f"the query must be sent as UTF-8, not charset={charset}; "
+                                       "send Content-Type application/sparql-query; charset=UTF-8")
 
 
 def require_query_body(text: str) -> str:

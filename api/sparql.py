@@ -19,7 +19,7 @@ from .answers import choose_media, offers_for, serialized, table
 from .context import ctx
 from .errors import ApiError, Forbidden, UnsupportedMediaType
 from .negotiation import GRAPH_KEYS, GRAPH_TYPES, HTML, negotiate
-from .protocol import format_hint, require_query_body, with_endpoint_base
+from .protocol import format_hint, require_query_body, require_utf8, with_endpoint_base
 from .responses import BODY_ERRORS, FORBIDDEN, SPARQL_ANSWERS
 
 router = APIRouter(tags=["SPARQL"])
@@ -84,6 +84,7 @@ async def sparql_post(request: Request):
     if content_type == "application/sparql-update":
         raise Forbidden(UPDATE_REASON)
     if content_type == "application/sparql-query":
+        require_utf8(request.headers.get("content-type", ""))
         text = require_query_body(decode_query(await request.body()))
         # Queries run in the thread pool, as for GET, so the event loop stays free.
         return await run_in_threadpool(_execute, request, text, url_params.getlist("default-graph-uri"),

@@ -186,3 +186,10 @@ def test_a_repeated_canned_query_parameter_is_422(client):
     assert r.json()["parameter"] == "goal" and "2 times" in r.json()["message"]
     once = client.get("/queries/actions-for-goal", params={"goal": goal + "1"}, headers={"Accept": SPARQL_JSON})
     assert once.status_code == 200
+
+
+def test_a_query_declared_in_another_charset_is_refused(client):
+    r = client.post("/sparql", content=b"ASK {}", headers={"Content-Type": "application/sparql-query; charset=latin-1"})
+    assert r.status_code == 415 and "UTF-8" in r.json()["message"]
+    ok = client.post("/sparql", content=b"ASK {}", headers={"Content-Type": "application/sparql-query; charset=UTF-8"})
+    assert ok.status_code == 200

@@ -118,11 +118,11 @@ def install_handlers(app: FastAPI) -> None:
             message = f"Er is geen pagina op {request.url.path}."
         headers = getattr(exc, "headers", None)
         if exc.status_code == 405:
-            from .methods import allowed_methods
+            from .methods import allowed_methods, method_asked
 
             allow = allowed_methods(request.app, request.scope)
             headers = {**(headers or {}), "Allow": ", ".join(allow)}
-            message = f"{request.method} is not allowed on {request.url.path}; use {', '.join(allow)}"
+            message = f"{method_asked(request.scope)} is not allowed on {request.url.path}; use {', '.join(allow)}"
         return error_response(request, exc.status_code, titles.get(exc.status_code, "Fout"), message,
                               headers=headers)
 

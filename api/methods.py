@@ -11,6 +11,13 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
+HEAD_MARK = "beleidsgraaf.head"  # set in the scope of a HEAD request that runs as GET
+
+
+def method_asked(scope: Scope) -> str:
+    return "HEAD" if scope.get(HEAD_MARK) else scope["method"]
+
+
 class HeadAsGetMiddleware:
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -28,7 +35,7 @@ class HeadAsGetMiddleware:
                 message = {**message, "body": b""}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
+        await self.app({**scope, "method": "GET", HEAD_MARK: True}, receive, headers_only)
 
 
 CANDIDATE_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]

@@ -193,3 +193,8 @@ def test_a_query_declared_in_another_charset_is_refused(client):
     assert r.status_code == 415 and "UTF-8" in r.json()["message"]
     ok = client.post("/sparql", content=b"ASK {}", headers={"Content-Type": "application/sparql-query; charset=UTF-8"})
     assert ok.status_code == 200
+
+
+def test_405_says_which_method_was_refused(client):
+    r = client.request("DELETE", "/sparql")
+    assert r.json()["message"].startswith("DELETE is not allowed on /sparql; use GET, HEAD, POST, OPTIONS")

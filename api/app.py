@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
@@ -55,4 +55,6 @@ def create_app(store: QueryStore, settings: Settings | None = None, *, max_uploa
     for module in (sparql, canned, browse, model, dumps, validate, docs, yasgui):
         app.include_router(module.router)
     canned.add_query_operations(app, ctx.canned)
+    # Browsers ask for /favicon.ico on every page; "no icon" beats a 404 in their console.
+    app.add_api_route("/favicon.ico", lambda: Response(status_code=204), include_in_schema=False)
     return app

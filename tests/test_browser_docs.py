@@ -134,3 +134,21 @@ def test_yasgui_runs_a_query_and_an_example_offline(yasgui_installed, offline_pa
     page.locator(".tabPanel:visible .yasr table.dataTable tbody tr").first.wait_for()
     shot(page, "yasgui")
     assert page.problems == []
+
+
+def test_yasgui_results_never_link_a_script_iri(yasgui_installed, offline_page, live_base_url):
+    page = offline_page
+    page.goto(live_base_url + "/yasgui")
+    page.locator(".yasqe .CodeMirror").first.wait_for()
+    page.locator(".yasqe .CodeMirror textarea").first.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text("SELECT ?x WHERE { VALUES ?x { <javascript:alert(document.domain)//> "
+                              "<https://example.org/a> } }")
+    page.locator(".tabPanel:visible .yasqe_queryButton").click()
+    page.locator(".tabPanel:visible .yasr table.dataTable tbody tr").first.wait_for()
+    links = page.locator(".tabPanel:visible .yasr table.dataTable a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert "https://example.org/a" in hrefs
+    assert not [h for h in hrefs if h and h.lower().startswith("javascript:")]
+    assert page.problems == []

@@ -105,9 +105,12 @@ def _value(term) -> str | None:
     return None if term is None else term.value
 
 
+NO_NUL = r"^[^\x00]*$"  # a NUL cannot be in an RDF literal, so no search text holds one
+
+
 @router.get("/zoeken", summary="Zoeken op naam of nummer (hoofdletter- en accentongevoelig)",
             response_class=Response, responses=HTML_OR_JSON)
-def search(request: Request, q: str = ""):
+def search(request: Request, q: Annotated[str, Query(pattern=NO_NUL)] = ""):
     c = ctx(request)
     media = negotiate(request, [HTML, "application/json"])
     hits = run_search(c, q) if q.strip() else []

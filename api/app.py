@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
@@ -12,11 +12,13 @@ from beleidsgraaf.queries import Registry
 from beleidsgraaf.backends import QueryStore
 from beleidsgraaf.search_index import SearchIndex
 
-from . import browse, canned, dumps, model, sparql, validate
+from . import browse, canned, docs, dumps, model, sparql, validate, yasgui
 from .bodylimit import BodyLimitMiddleware, route_limits
 from .context import HERE, AppContext, make_templates, max_upload_from_env
 from .errors import install_handlers
 from .freshness import NewerBuildNotice
+from .methods import HeadAsGetMiddleware
+from .security import SecurityHeadersMiddleware
 from .responses import COMMON_ERRORS
 
 
@@ -40,6 +42,7 @@ def create_app(store: QueryStore, settings: Settings | None = None, *, max_uploa
                     "a SPARQL 1.1 endpoint, canned queries (one operation each, generated from "
                     "queries/*.rq), entity pages, the model, dumps and SHACL validation.",
         responses=COMMON_ERRORS,
+        docs_url=None, redoc_url=None,  # served offline by api/docs.py
     )
     app.state.ctx = ctx
     app.add_middleware(BodyLimitMiddleware, limits=route_limits(ctx.max_upload_bytes))
@@ -47,9 +50,16 @@ def create_app(store: QueryStore, settings: Settings | None = None, *, max_uploa
     # Researchers query from notebooks and browser tools on other origins; all is read-only.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["Content-Type", "Location"])
+    app.add_middleware(SecurityHeadersMiddleware)
+    # Outermost: a HEAD request is a GET to everything inside.
+    app.add_middleware(HeadAsGetMiddleware)
     install_handlers(app)
+    docs.mount_assets(app)  # before /static, which would otherwise take /static/docs
+    yasgui.mount_bundle(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (sparql, canned, browse, model, dumps, validate):
+    for module in (sparql, canned, browse, model, dumps, validate, docs, yasgui):
         app.include_router(module.router)
     canned.add_query_operations(app, ctx.canned)
+    # Browsers ask for /favicon.ico on every page; "no icon" beats a 404 in their console.
+    app.add_api_route("/favicon.ico", lambda: Response(status_code=204), include_in_schema=False)
     return app

@@ -5,10 +5,11 @@ HTML; entities also answer in RDF by Accept header or extension."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
 from urllib.parse import quote as url_quote
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from beleidsgraaf.dataset import PREFIXES
@@ -107,12 +108,15 @@ def _value(term) -> str | None:
     return None if term is None else term.value
 
 
+NO_NUL = r"^[^\x00]*$"  # a NUL cannot be in an RDF literal, so no search text holds one
+
+
 @router.get("/zoeken", summary="Zoeken in namen, nummers en teksten (woordvormen, tikfouten, elke volgorde)",
             response_class=Response, responses=HTML_OR_JSON,
             description="Volledige-tekstzoeken in de zoekindex: beste treffer eerst (het gevraagde nummer, "
                         "dan namen, dan beschrijvingen en citaten), met fragmenten en facetten per soort en "
                         "document. `soort` en `document` beperken tot een facet.")
-def search(request: Request, q: str = "", soort: str = "", document: str = ""):
+def search(request: Request, q: Annotated[str, Query(pattern=NO_NUL)] = "", soort: str = "", document: str = ""):
     c = ctx(request)
     media = negotiate(request, [HTML, "application/json"])
     results = c.index().search(q, limit=SEARCH_LIMIT, type_label=soort or None, document_label=document or None) \
@@ -211,11 +215,17 @@ def expand(curie: str) -> str:
 
 # -- entities ------------------------------------------------------------------------------
 
+# What the OpenAPI document promises an entity path holds: the characters of a URI (RFC 3986)
+# after percent-decoding, which are all our IRIs use; others are refused with 422.
+IRI_PATH = r"^[A-Za-z0-9._~:/@!$&'()*+,;=-]+$"
+DocumentIri = Annotated[str, Query(min_length=1, pattern=r"^[A-Za-z][A-Za-z0-9+.-]*:" + IRI_PATH[1:],
+                                   description="IRI van een beleidsdocument")]
+
 @router.get("/id/{path:path}", summary="Een entiteit: HTML, Turtle, JSON-LD of N-Triples",
             response_class=Response, responses={**HTML_OR_RDF, **SEE_OTHER},
             description="Zonder extensie: 303 See Other naar de beschrijving in het gevraagde formaat "
                         "(Accept). Met .html, .ttl, .jsonld, .nt of .rdf: die beschrijving (200).")
-def entity(request: Request, path: str):
+def entity(request: Request, path: Annotated[str, Path(pattern=IRI_PATH)]):
     c = ctx(request)
     base_path, suffix = split_suffix(path)
     iri = c.settings.id_ns + base_path
@@ -415,7 +425,7 @@ def timeline_for(c: AppContext, document: str, title: str = "") -> str:
 
 @router.get("/diagrammen/boom.svg", summary="Doelenboom (doel > actielijn > actie) van een document als SVG",
             response_class=Response, responses=SVG)
-def tree_diagram(request: Request, document: str):
+def tree_diagram(request: Request, document: DocumentIri):
     c = ctx(request)
     _require_document(c, document)
     return Response(tree_for(c, document), media_type="image/svg+xml")
@@ -423,7 +433,7 @@ def tree_diagram(request: Request, document: str):
 
 @router.get("/diagrammen/tijdlijn.svg", summary="Tijdlijn van de deadlines van de acties van een document als SVG",
             response_class=Response, responses=SVG)
-def timeline_diagram(request: Request, document: str):
+def timeline_diagram(request: Request, document: DocumentIri):
     c = ctx(request)
     _require_document(c, document)
     return Response(timeline_for(c, document), media_type="image/svg+xml")

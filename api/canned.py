@@ -12,14 +12,14 @@ import pyoxigraph as ox
 
 from beleidsgraaf.dataset import PREFIXES
 from beleidsgraaf.errors import ParameterError
-from beleidsgraaf.queries import CannedQuery, Registry
+from beleidsgraaf.queries import MAX_OFFSET, MAX_PAGE_SIZE, CannedQuery, Registry
 from beleidsgraaf.results import compact
 
 from .dutch import display_literal
 
 from .answers import GRAPH_OFFERS, SELECT_OFFERS, serialized, table
 from .context import ctx
-from .negotiation import HTML, negotiate
+from .negotiation import HTML, short_names, negotiate
 from .responses import HTML_OR_JSON, error
 
 router = APIRouter(tags=["Vragen"])
@@ -27,7 +27,7 @@ router = APIRouter(tags=["Vragen"])
 # JSON Schema for each parameter type, so /docs shows (and checks) the right input.
 PARAM_SCHEMAS = {
     "iri": {"type": "string", "format": "uri"},
-    "string": {"type": "string"},
+    "string": {"type": "string", "pattern": "^[^\\x00]*$"},  # a NUL cannot be in an RDF literal
     "integer": {"type": "integer"},
     "decimal": {"type": "number"},
     "date": {"type": "string", "format": "date"},
@@ -94,15 +94,29 @@ def _description(query: CannedQuery) -> str:
 def _openapi_parameters(query: CannedQuery) -> list[dict]:
     params = []
     for p in query.parameters:
-        schema = dict(PARAM_SCHEMAS[p.type.name])
+        schema = _parameter_schema(query, p)
         if p.default is not None:
             schema["default"] = p.default
         params.append({"name": p.name, "in": "query", "required": p.required, "schema": schema,
                        "description": f"{p.description} ({p.type.name})".strip()})
     params.append({"name": "format", "in": "query", "required": False,
-                   "schema": {"type": "string", "enum": ["json", "xml", "csv", "tsv", "html"]},
+                   "schema": {"type": "string", "enum": ["", *short_names(_offers(query))]},
                    "description": "result format instead of an Accept header"})
     return params
+
+
+def _parameter_schema(query: CannedQuery, parameter) -> dict:
+    """The JSON Schema of a parameter as `CannedQuery.prepare` checks it: page bounds for a
+    paged query's limit and offset, and, for an optional parameter, an empty value (what an
+    HTML form sends for a field left blank) meaning 'not given'."""
+    schema = dict(PARAM_SCHEMAS[parameter.type.name])
+    if query.pagination and parameter.name == "limit":
+        schema.update(minimum=1, maximum=MAX_PAGE_SIZE)
+    elif query.pagination and parameter.name == "offset":
+        schema.update(minimum=0, maximum=MAX_OFFSET)
+    if parameter.required:
+        return {**schema, "minLength": 1} if schema["type"] == "string" else schema
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
 
 
 def _endpoint_for(query: CannedQuery):
@@ -114,7 +128,7 @@ def _endpoint_for(query: CannedQuery):
 
 
 def run(request: Request, query: CannedQuery) -> Response:
-    values = resolve_names(ctx(request), query, {k: v for k, v in request.query_params.items() if k not in RESERVED})
+    values = resolve_names(ctx(request), query, single_values(request))
     missing = [p.name for p in query.parameters if p.required and not str(values.get(p.name, "")).strip()]
     if missing and _wants_html(request, query):
         # A person opening the form (linked from /queries) has not filled it in yet: no error.
@@ -136,6 +150,15 @@ def run(request: Request, query: CannedQuery) -> Response:
         return serialized(result, media)
     finally:
         del result  # Oxigraph results must be dropped on the thread that made them
+
+
+def single_values(request: Request) -> dict[str, str]:
+    """The parameter values, each given once: a repeated parameter is ambiguous (which one
+    would be used?), so it is refused rather than one of the values silently dropped."""
+    for name in dict.fromkeys(request.query_params.keys()):
+        if name not in RESERVED and len(request.query_params.getlist(name)) > 1:
+            raise ParameterError(name, f"given {len(request.query_params.getlist(name))} times; give it once")
+    return {k: v for k, v in request.query_params.items() if k not in RESERVED}
 
 
 def _wants_html(request: Request, query: CannedQuery) -> bool:

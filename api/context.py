@@ -7,6 +7,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any
 
 import pyoxigraph as ox
@@ -126,6 +127,17 @@ class AppContext:
         return self.local_path(iri) or iri
 
 
+def linkable(href: str | None) -> bool:
+    """Whether a link target is safe to put in href: a path on this server or an http(s) URL.
+    Any other scheme (javascript:, data:, vbscript:, file:, urn:) is shown as text, since an
+    IRI in a query result or an uploaded file is chosen by whoever wrote it."""
+    if not href:
+        return False
+    if href.startswith("/"):
+        return not href.startswith("//")
+    return urlsplit(href).scheme.lower() in ("http", "https")
+
+
 def ctx(request: Request) -> AppContext:
     return request.app.state.ctx
 
@@ -146,5 +158,7 @@ def make_templates(context_holder: dict) -> Jinja2Templates:
     env.filters["compact"] = lambda iri: compact(iri.value if hasattr(iri, "value") else str(iri))
     env.filters["is_iri"] = lambda term: isinstance(term, ox.NamedNode)
     env.tests["local"] = is_local
+    env.tests["linkable"] = lambda target: linkable(target if isinstance(target, str) or target is None
+                                                    else href(target))
     env.globals["prefixes"] = PREFIXES
     return templates

@@ -116,7 +116,7 @@ def _draw(node: Node, parts: list[str]) -> None:
     for child in node.children:
         cx = 10 + child.depth * (BOX_W + COL_GAP)
         parts.append(f'<path d="M{x + BOX_W},{node.y + BOX_H / 2} C{x + BOX_W + COL_GAP / 2},{node.y + BOX_H / 2} '
-                     f'{cx - COL_GAP / 2},{child.y + BOX_H / 2} {cx},{child.y + BOX_H / 2}" class="edge"/>')
+                     f'{cx - COL_GAP / 2},{child.y + BOX_H / 2} {cx},{child.y + BOX_H / 2}" class="edge" fill="none" stroke="#999" stroke-width="1.5"/>')
     colour = KIND_COLOURS.get(node.kind, "#444")
     label = (f"{node.notation} " if node.notation else "") + node.label
     lines = _wrap(label, 38, 2)
@@ -148,11 +148,11 @@ def _wrap(text: str, width: int, max_lines: int) -> list[str]:
 
 
 def _svg_open(width: float, height: float, title: str, desc: str) -> str:
+    # Styling is in presentation attributes, not a <style> element: the Content-Security-Policy
+    # allows no inline styles. The hover highlight is in static/style.css (for inline diagrams).
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" role="img" '
             f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
-            f'font-family="sans-serif" font-size="13"><title>{escape(title)}</title><desc>{escape(desc)}</desc>'
-            '<style>.edge{fill:none;stroke:#999;stroke-width:1.5}.axis{stroke:#555}'
-            'a:hover rect,a:focus rect{fill:#f3f6ff}</style>')
+            f'font-family="sans-serif" font-size="13"><title>{escape(title)}</title><desc>{escape(desc)}</desc>')
 
 
 # -- timeline ----------------------------------------------------------------------------
@@ -225,7 +225,7 @@ def timeline_svg(items: list[Milestone], title: str) -> str:
         return label_w + (day - first).days / span * axis_w
 
     axis_y = 30
-    parts.append(f'<line class="axis" x1="{label_w}" y1="{axis_y}" x2="{label_w + axis_w}" y2="{axis_y}"/>')
+    parts.append(f'<line class="axis" stroke="#555" x1="{label_w}" y1="{axis_y}" x2="{label_w + axis_w}" y2="{axis_y}"/>')
     for year in range(first.year, last.year + 1):
         x = x_of(dt.date(year, 1, 1))
         parts.append(f'<line x1="{x:.1f}" y1="{axis_y - 5}" x2="{x:.1f}" y2="{height - 5}" stroke="#ddd"/>'

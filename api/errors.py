@@ -122,8 +122,15 @@ def install_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 404 and message == "Not Found":
             message = f"Er is geen pagina op {request.url.path}."
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            from .methods import allowed_methods, method_asked
+
+            allow = allowed_methods(request.app, request.scope)
+            headers = {**(headers or {}), "Allow": ", ".join(allow)}
+            message = f"{method_asked(request.scope)} is not allowed on {request.url.path}; use {', '.join(allow)}"
         return error_response(request, exc.status_code, titles.get(exc.status_code, "Fout"), message,
-                              headers=getattr(exc, "headers", None))
+                              headers=headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):

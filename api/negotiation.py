@@ -116,7 +116,7 @@ def negotiate(request: Request, offers: list[str], *, format_param: str | None =
         if media in offers:
             return media
         raise NotAcceptable(f"format '{name}' is not available here; use one of "
-                            + ", ".join(_short_names(offers)))
+                            + ", ".join(short_names(offers)))
     chosen = choose(request.headers.get("accept"), offers)
     if chosen is None:
         raise NotAcceptable("none of the media types in the Accept header is available here; offered: "
@@ -124,7 +124,7 @@ def negotiate(request: Request, offers: list[str], *, format_param: str | None =
     return chosen
 
 
-def _short_names(offers: list[str]) -> list[str]:
+def short_names(offers: list[str]) -> list[str]:
     names = []
     for offer in offers:
         short = next((k for k, v in FORMAT_NAMES.items() if v == offer), offer)

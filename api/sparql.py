@@ -3,6 +3,8 @@ service description when no query is given, and a query page for browsers."""
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -12,10 +14,11 @@ from rdflib.namespace import RDF
 
 from beleidsgraaf.sparql_syntax import decode_query
 
-from .answers import choose_media, serialized, table
+from .answers import choose_media, offers_for, serialized, table
 from .context import ctx
 from .errors import ApiError, Forbidden, UnsupportedMediaType
 from .negotiation import GRAPH_KEYS, GRAPH_TYPES, HTML, negotiate
+from .protocol import format_hint, require_query_body, require_utf8, with_endpoint_base
 from .responses import BODY_ERRORS, FORBIDDEN, SPARQL_ANSWERS
 
 router = APIRouter(tags=["SPARQL"])
@@ -26,20 +29,31 @@ UPDATE_REASON = ("SPARQL Update is not accepted here: this endpoint is read-only
                  "Change data by editing data/ and running 'beleidsgraaf build'.")
 EXAMPLE_NAMES = ["actions-for-goal", "search", "actions-by-deadline", "laws-cited"]
 
+# An absolute IRI as graph names are: a scheme, then the characters of a URI (RFC 3986) with
+# anything else %-encoded. The OpenAPI document and the check below use the same pattern.
+ABSOLUTE_IRI = r"^[A-Za-z][A-Za-z0-9+.-]*:(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=-])*$"
+# An empty value is allowed and skipped: HTML forms send fields left blank.
+GRAPH_IRIS = {"type": "array", "items": {"type": "string", "pattern": "^$|" + ABSOLUTE_IRI}}
+FORMAT_HINT = {"type": "string", "description": "json, xml, csv, tsv, ttl, nt, jsonld, rdf or html; a value "
+               "that names no format for this result is ignored and the Accept header decides"}
 PROTOCOL_DOC = {
     "parameters": [
-        {"name": "query", "in": "query", "schema": {"type": "string"},
-         "description": "SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE). Without it: the service "
-                        "description (RDF) or the query page (HTML)."},
-        {"name": "default-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
+        {"name": "query", "in": "query", "schema": {"type": "string", "minLength": 1},
+         "description": "SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE); relative IRIs resolve against "
+                        "this endpoint's URL. Without it: the service description (RDF) or the query page (HTML)."},
+        {"name": "default-graph-uri", "in": "query", "schema": GRAPH_IRIS,
          "description": "graph(s) forming the default graph (default: the union of all graphs)"},
-        {"name": "named-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
+        {"name": "named-graph-uri", "in": "query", "schema": GRAPH_IRIS,
          "description": "graph(s) available to GRAPH"},
-        {"name": "format", "in": "query", "schema": {"type": "string",
-         "enum": ["json", "xml", "csv", "tsv", "ttl", "nt", "jsonld", "rdf", "html"]},
-         "description": "result format, instead of an Accept header"},
+        {"name": "format", "in": "query", "schema": FORMAT_HINT,
+         "description": "result format, instead of an Accept header (" + FORMAT_HINT["description"] + ")"},
+        {"name": "output", "in": "query", "schema": FORMAT_HINT, "description": "the same as format (YASGUI)"},
+        {"name": "results", "in": "query", "schema": FORMAT_HINT, "description": "the same as format (SPARQLWrapper)"},
     ],
 }
+QUERY_FORM = {"type": "object", "required": ["query"], "properties": {
+    "query": {"type": "string", "minLength": 1}, "default-graph-uri": GRAPH_IRIS,
+    "named-graph-uri": GRAPH_IRIS, "format": FORMAT_HINT, "output": FORMAT_HINT, "results": FORMAT_HINT}}
 
 
 @router.get("/sparql", summary="SPARQL 1.1 query (GET)", openapi_extra=PROTOCOL_DOC, response_class=Response,
@@ -50,6 +64,8 @@ def sparql_get(request: Request):
         raise Forbidden(UPDATE_REASON)
     queries = params.getlist("query")
     if not queries:
+        _graph_iris("default-graph-uri", params.getlist("default-graph-uri"))  # a bad one is still an error
+        _graph_iris("named-graph-uri", params.getlist("named-graph-uri"))
         return _service_description_or_page(request)
     return _execute(request, _single(queries), params.getlist("default-graph-uri"),
                     params.getlist("named-graph-uri"))
@@ -57,18 +73,18 @@ def sparql_get(request: Request):
 
 @router.post("/sparql", summary="SPARQL 1.1 query (POST: form or application/sparql-query)", response_class=Response,
              responses={**SPARQL_ANSWERS, **FORBIDDEN, **BODY_ERRORS},
-             openapi_extra={**PROTOCOL_DOC, "requestBody": {"content": {
-                 "application/sparql-query": {"schema": {"type": "string"}},
-                 "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
-                     "query": {"type": "string"}, "default-graph-uri": {"type": "string"},
-                     "named-graph-uri": {"type": "string"}}}}}}})
+             openapi_extra={"parameters": PROTOCOL_DOC["parameters"][1:], "requestBody": {
+                 "required": True, "content": {
+                     "application/sparql-query": {"schema": {"type": "string", "minLength": 1}},
+                     "application/x-www-form-urlencoded": {"schema": QUERY_FORM}}}})
 async def sparql_post(request: Request):
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     url_params = request.query_params
     if content_type == "application/sparql-update":
         raise Forbidden(UPDATE_REASON)
     if content_type == "application/sparql-query":
-        text = decode_query(await request.body())
+        require_utf8(request.headers.get("content-type", ""))
+        text = require_query_body(decode_query(await request.body()))
         # Queries run in the thread pool, as for GET, so the event loop stays free.
         return await run_in_threadpool(_execute, request, text, url_params.getlist("default-graph-uri"),
                                        url_params.getlist("named-graph-uri"))
@@ -81,7 +97,8 @@ async def sparql_post(request: Request):
             raise ApiError("the form holds no 'query' field")
         return await run_in_threadpool(_execute, request, _single(queries),
                                        form.getlist("default-graph-uri") or url_params.getlist("default-graph-uri"),
-                                       form.getlist("named-graph-uri") or url_params.getlist("named-graph-uri"))
+                                       form.getlist("named-graph-uri") or url_params.getlist("named-graph-uri"),
+                                       form)
     raise UnsupportedMediaType(f"POST to /sparql needs Content-Type application/sparql-query or "
                                f"application/x-www-form-urlencoded, not '{content_type or 'none'}'")
 
@@ -94,15 +111,17 @@ def _single(queries: list[str]) -> str:
     return queries[0]
 
 
-def _execute(request: Request, text: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
+def _execute(request: Request, text: str, default_graphs: list[str], named_graphs: list[str],
+             form=None) -> Response:
+    shown, text = text, with_endpoint_base(text, str(request.url_for("sparql_get")))
     default_graphs = _graph_iris("default-graph-uri", default_graphs)
     named_graphs = _graph_iris("named-graph-uri", named_graphs)
     with ctx(request).adhoc_slots.held():
         result = _evaluate(ctx(request).store, text, default_graphs, named_graphs)
     try:
-        media = choose_media(request, result)
+        media = choose_media(request, result, format_param=format_hint(request, offers_for(result), form))
         if media == HTML:
-            return _page(request, text, result=table(result))
+            return _page(request, shown, result=table(result))
         return serialized(result, media)
     finally:
         # Oxigraph results must be dropped on the thread that made them, not later by the GC.
@@ -123,6 +142,8 @@ def _graph_iris(parameter: str, values: list[str]) -> list[str]:
     iris = [v.strip() for v in values if v.strip()]
     for iri in iris:
         try:
+            if not re.match(ABSOLUTE_IRI, iri):
+                raise ValueError("not an absolute IRI in URI characters; %-encode others")
             ox.NamedNode(iri)
         except ValueError as exc:
             raise ApiError(f"{parameter} '{iri[:80]}' is not a valid IRI ({exc}); give the full IRI of a graph, "
@@ -131,7 +152,8 @@ def _graph_iris(parameter: str, values: list[str]) -> list[str]:
 
 
 def _service_description_or_page(request: Request) -> Response:
-    media = negotiate(request, GRAPH_TYPES + [HTML])
+    offers = GRAPH_TYPES + [HTML]
+    media = negotiate(request, offers, format_param=format_hint(request, offers))
     if media == HTML:
         example = request.query_params.get("example")
         return _page(request, _example_text(request, example))

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from beleidsgraaf.errors import RdfInputError
+from beleidsgraaf.errors import ParameterError, RdfInputError
 from beleidsgraaf.rdfio import format_for
 from beleidsgraaf.results import compact
 from beleidsgraaf.validation import ValidationReport
@@ -24,24 +24,25 @@ router = APIRouter(tags=["Validatie"])
 REPORT_OFFERS = ["application/json", "text/turtle", HTML]
 FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
 RDF_MEDIA_TYPES = {"text/turtle", "application/x-turtle", "application/n-triples", "text/plain",
-                   "application/ld+json", "application/rdf+xml", "application/xml", "text/xml"}
-FORMAT_CHOICES = {"turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples", "xml": "RDF/XML"}
+                   "application/ld+json", "application/rdf+xml", "application/xml", "text/xml", "application/trig"}
+FORMAT_CHOICES = {"turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples", "xml": "RDF/XML", "trig": "TriG"}
 
 VALIDATE_DOC = {
     "parameters": [
         {"name": "with_shipped", "in": "query", "schema": {"type": "boolean", "default": False},
          "description": "validate together with the shipped graph, so references to existing entities resolve"},
-        {"name": "format", "in": "query", "schema": {"type": "string", "enum": list(FORMAT_CHOICES)},
+        {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["", *FORMAT_CHOICES]},
          "description": "RDF format of the input when the Content-Type does not say"},
     ],
     "requestBody": {"content": {
         "text/turtle": {"schema": {"type": "string"}},
-        "application/ld+json": {"schema": {"type": "string"}},
+        "application/ld+json": {"schema": {"type": ["object", "array"]}},  # a JSON-LD document
         "application/n-triples": {"schema": {"type": "string"}},
         "application/rdf+xml": {"schema": {"type": "string"}},
+        "application/trig": {"schema": {"type": "string"}},
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary"}, "text": {"type": "string"},
-            "format": {"type": "string", "enum": list(FORMAT_CHOICES)}, "with_shipped": {"type": "boolean"}}}},
+            "format": {"type": "string", "enum": ["", *FORMAT_CHOICES]}, "with_shipped": {"type": "boolean"}}}},
     }},
 }
 
@@ -60,7 +61,9 @@ def form_page(request: Request):
                          "unknown content type.", openapi_extra=VALIDATE_DOC)
 async def validate(request: Request):
     c = ctx(request)
-    media = negotiate(request, REPORT_OFFERS if not _browser_form(request) else [HTML] + REPORT_OFFERS)
+    # Here ?format= names the input's RDF syntax, so the report's format comes from Accept alone.
+    media = negotiate(request, REPORT_OFFERS if not _browser_form(request) else [HTML] + REPORT_OFFERS,
+                      format_param="")
     _check_declared_size(request, c)
     data, fmt_name, media_type, source, with_shipped = await _read_input(request, c)
     if not data.strip():
@@ -131,8 +134,8 @@ async def _read_input(request: Request, c: AppContext) -> tuple[bytes, str | Non
         return data, fmt_name, None, source, with_shipped
     if content_type and content_type not in RDF_MEDIA_TYPES and not fmt_name:
         raise UnsupportedMediaType(f"kan '{content_type}' niet valideren; stuur Turtle (text/turtle), JSON-LD "
-                                   "(application/ld+json), N-Triples (application/n-triples) of RDF/XML "
-                                   "(application/rdf+xml), of een formulier met een bestand")
+                                   "(application/ld+json), N-Triples (application/n-triples), RDF/XML "
+                                   "(application/rdf+xml) of TriG (application/trig), of een formulier met een bestand")
     data = await _read_limited(request, c)
     media_type = {"text/plain": "application/n-triples", "application/x-turtle": "text/turtle",
                   "application/xml": "application/rdf+xml", "text/xml": "application/rdf+xml"}.get(
@@ -140,8 +143,16 @@ async def _read_input(request: Request, c: AppContext) -> tuple[bytes, str | Non
     return data, fmt_name, None if fmt_name else media_type, "invoer", with_shipped
 
 
+TRUE_WORDS = {"1", "true", "on", "yes", "ja"}
+FALSE_WORDS = {"", "0", "false", "off", "no", "nee"}
+
+
 def _truthy(value) -> bool:
-    return str(value or "").lower() in {"1", "true", "on", "yes", "ja"}
+    """A yes/no switch from a query parameter or form field; anything else is a client error."""
+    text = str(value or "").strip().lower()
+    if text not in TRUE_WORDS | FALSE_WORDS:
+        raise ParameterError("with_shipped", f"'{str(value)[:40]}' is not a yes/no value; use true or false")
+    return text in TRUE_WORDS
 
 
 def _parse_error(request: Request, exc: RdfInputError, data: bytes) -> Response:

@@ -145,7 +145,12 @@ def warn_if_stale(store_path: Path, log: Callable[[str], None]) -> None:
     not follow the files by itself."""
     cfg = settings()
     built = Path(store_path).resolve().stat().st_mtime
-    newer = [gf.path.name for gf in ontology_files(cfg) + data_files(cfg) if gf.path.stat().st_mtime > built]
+    files = [gf.path for gf in ontology_files(cfg) + data_files(cfg)]
+    for broken in (p for p in files if not p.exists()):
+        # A symbolic link to a file that is gone: the store still answers, but the next build fails.
+        log(f"note: {broken} is a symbolic link to a missing file ({os.readlink(broken)}); the store at "
+            f"{store_path} was built without it; restore the file or remove the link before 'beleidsgraaf build'")
+    newer = [p.name for p in files if p.exists() and p.stat().st_mtime > built]
     if newer:
         log(f"note: {', '.join(newer[:3])}{' and more' if len(newer) > 3 else ''} changed after the store "
             f"at {store_path} was built; run 'beleidsgraaf build' to include the changes")
@@ -173,6 +178,7 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
     import uvicorn
 
     from api.app import create_app
+    from api.longurl import LongUrlH11Protocol
 
     store: QueryStore
     if in_memory:
@@ -202,7 +208,7 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
     log(f"serving {len(store)} quads on http://{host}:{port}/")
     try:
         uvicorn.run(create_app(store, search_index=stored_search_index(store_path, in_memory)),
-                    host=host, port=port, log_level="info")
+                    host=host, port=port, log_level="info", http=LongUrlH11Protocol)
     finally:
         if hasattr(store, "close"):
             store.close()

@@ -201,8 +201,8 @@ def _validated(upload: Upload, max_triples: int) -> tuple:
 
     try:
         quads = _quads(upload)
-        if upload.files and not quads:
-            return ("user", f"{upload.source}: holds no triples; nothing to validate")
+        if not quads:  # as much a mistake as an empty file: not a pass
+            return ("user", f"{upload.source}: holds no triples; nothing to validate (is it the right file and format?)")
         if len(quads) > max_triples:
             return ("too-many", len(quads))
         context = _shipped_data(upload.store_path) if upload.with_shipped else None

@@ -9,13 +9,16 @@ from contextlib import contextmanager
 
 import uvicorn
 
+from api.longurl import LongUrlH11Protocol
+
 
 @contextmanager
 def running(app, *, startup_timeout: float = 10.0):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                          http=LongUrlH11Protocol))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.time() + startup_timeout

@@ -24,6 +24,6 @@ def test_worked_example_output_matches_the_readme(capsys):
 
 def test_readme_gives_install_run_and_test_commands():
     text = README.read_text(encoding="utf-8")
-    assert "python3 -m pip install -c requirements/constraints.txt -e '.[test]'   # install" in text
+    assert "python3 -m pip install -c requirements/constraints.txt -e '.[test]' && npm ci --ignore-scripts --prefix web   # install" in text
     assert "beleidsgraaf serve" in text
     assert "python3 -m pytest   # test" in text

@@ -1,0 +1,70 @@
+"""YASGUI, the SPARQL query editor researchers expect (syntax highlighting, prefix completion,
+result tables), at /yasgui: served from this service, pointed at /sparql, with our prefixes
+and the canned queries as examples.
+
+YASGUI is published on npm only (@zazuko/yasgui, the maintained fork). web/package.json and
+web/package-lock.json pin it; `npm ci --ignore-scripts --prefix web` (run by .ci/run and the
+README's setup) installs it under web/node_modules, and its prebuilt bundle is served from
+there. Without that step the page says how to install it (503), and /sparql's own form works."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from beleidsgraaf.dataset import PREFIXES
+
+from .context import ctx
+from .sparql import EXAMPLE_NAMES
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+BUNDLE = WEB / "node_modules" / "@zazuko" / "yasgui" / "build"
+BUNDLE_URL = "/static/yasgui"
+INSTALL = "npm ci --ignore-scripts --prefix web"
+
+router = APIRouter(include_in_schema=False)
+
+
+def installed() -> bool:
+    return (BUNDLE / "yasgui.min.js").is_file() and (BUNDLE / "yasgui.min.css").is_file()
+
+
+def mount_bundle(app: FastAPI) -> None:
+    if installed():
+        app.mount(BUNDLE_URL, StaticFiles(directory=str(BUNDLE)), name="yasgui-bundle")
+
+
+@router.get("/yasgui")
+def editor(request: Request):
+    templates = ctx(request).templates
+    if not installed():
+        return templates.TemplateResponse(request, "error.html", {
+            "status": 503, "title": "Query-editor niet geïnstalleerd",
+            "message": f"YASGUI is niet geïnstalleerd op deze server ({BUNDLE} ontbreekt).",
+            "suggestion": f"Een beheerder installeert het met '{INSTALL}' in de map van beleidsgraaf. "
+                          "Tot dan werkt het eenvoudige formulier op /sparql.", "extra": {}}, status_code=503)
+    return templates.TemplateResponse(request, "yasgui.html", {
+        "title": "Query-editor", "bundle": BUNDLE_URL, "examples": _examples(request)})
+
+
+@router.get("/yasgui/config.json")
+def editor_config(request: Request):
+    """What /static/yasgui-init.js starts YASGUI with: the endpoint, the first query (our
+    prefixes and an example) and the canned queries as examples."""
+    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))
+    start = ctx(request).internal.get("sparql-page-example").sparql
+    return JSONResponse({
+        "endpoint": str(request.url_for("sparql_get")),
+        "prefixes": dict(sorted(PREFIXES.items())),
+        "query": start if start.lstrip().upper().startswith("PREFIX") else prefixes + start,
+        "examples": [{"name": e["name"], "label": e["label"], "query": e["query"]} for e in _examples(request)],
+    })
+
+
+def _examples(request: Request) -> list[dict]:
+    registry = ctx(request).canned
+    names = EXAMPLE_NAMES + [n for n in registry.names() if n not in EXAMPLE_NAMES]
+    return [{"name": n, "label": registry.get(n).label("nl"), "query": registry.get(n).sparql} for n in names]

@@ -108,15 +108,12 @@ def _value(term) -> str | None:
     return None if term is None else term.value
 
 
-NO_NUL = r"^[^\x00]*$"  # a NUL cannot be in an RDF literal, so no search text holds one
-
-
 @router.get("/zoeken", summary="Zoeken in namen, nummers en teksten (woordvormen, tikfouten, elke volgorde)",
             response_class=Response, responses=HTML_OR_JSON,
             description="Volledige-tekstzoeken in de zoekindex: beste treffer eerst (het gevraagde nummer, "
                         "dan namen, dan beschrijvingen en citaten), met fragmenten en facetten per soort en "
                         "document. `soort` en `document` beperken tot een facet.")
-def search(request: Request, q: Annotated[str, Query(pattern=NO_NUL)] = "", soort: str = "", document: str = ""):
+def search(request: Request, q: str = "", soort: str = "", document: str = ""):
     c = ctx(request)
     media = negotiate(request, [HTML, "application/json"])
     results = c.index().search(q, limit=SEARCH_LIMIT, type_label=soort or None, document_label=document or None) \

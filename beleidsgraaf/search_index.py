@@ -52,8 +52,9 @@ WORD = re.compile(r"\d+(?:\.\d+)*[a-z]?|[a-z0-9]+")
 ORIGINAL_WORD = re.compile(r"\d+(?:\.\d+)*\w?|\w+")
 FUZZY_MIN_LENGTH = 5
 CANDIDATES = 300
-# Facets count at most this many matches; "5000+" says there are more.
-FACET_LIMIT = 5000
+# Facets count at most this many matches; "1000+" says there are more (counting all of a
+# common word at 342x, tens of thousands, would cost more than the search).
+FACET_LIMIT = 1000
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 # bm25 weights per column: designation ("doelstelling 1"), label, other names, texts, prefixes.
 WEIGHTS = (10.0, 8.0, 4.0, 1.0, 1.0)

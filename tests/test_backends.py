@@ -31,6 +31,8 @@ REQUIRED_EXAMPLES = {
     "entity-incoming": {"entity": GOAL_1},
     "entity-outgoing": {"entity": GOAL_1},
     "entity-ancestors": {"entity": ID + "actie/regiovisie-bw-mo-2024-2026/1.1"},
+    "search-index-entries": {"graph": CFG.graph_ns + "regiovisie-bw-mo-2024-2026"},
+    "search-index-references": {"graph": CFG.graph_ns + "regiovisie-bw-mo-2024-2026"},
 }
 # Optional parameters given a value, so binding is exercised where a filter tests them.
 OPTIONAL_EXAMPLES = [

@@ -12,6 +12,7 @@ from beleidsgraaf.queries import Registry
 from beleidsgraaf.backends import QueryStore
 
 from . import browse, canned, dumps, model, sparql, validate
+from . import store as graph_store
 from .bodylimit import BodyLimitMiddleware, route_limits
 from .context import HERE, AppContext, make_templates, max_upload_from_env
 from .errors import install_handlers
@@ -39,12 +40,13 @@ def create_app(store: QueryStore, settings: Settings | None = None, *, max_uploa
     )
     app.state.ctx = ctx
     app.add_middleware(BodyLimitMiddleware, limits=route_limits(ctx.max_upload_bytes))
-    # Researchers query from notebooks and browser tools on other origins; all is read-only.
+    # Researchers query from notebooks and browser tools on other origins. Writes to /store
+    # need a bearer token, which a page on another origin does not have.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["Content-Type", "Location"])
     install_handlers(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (sparql, canned, browse, model, dumps, validate):
+    for module in (sparql, canned, browse, model, dumps, validate, graph_store):
         app.include_router(module.router)
     canned.add_query_operations(app, ctx.canned)
     return app

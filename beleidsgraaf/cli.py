@@ -85,6 +85,31 @@ def _parser() -> argparse.ArgumentParser:
                    default="table")
     s.set_defaults(func=_cmd_sparql)
 
+    im = sub.add_parser("import", help="publish an RDF file as a named graph (SHACL-gated, with history)")
+    im.add_argument("file", type=Path, help="RDF file (.ttl .nt .jsonld .rdf)")
+    im.add_argument("--graph", required=True, metavar="IRI", help="the named graph to replace, one per plan")
+    im.add_argument("--steward", default=None, help="who publishes, for the provenance record (default: $USER)")
+    im.add_argument("--merge", action="store_true", help="add to the graph instead of replacing it")
+    im.add_argument("--format", choices=["text", "json", "turtle"], default="text", help="report format")
+    im.set_defaults(func=_cmd_import)
+
+    ex = sub.add_parser("export", help="write a published graph (or one of its versions) as RDF")
+    ex.add_argument("--graph", required=True, metavar="IRI")
+    ex.add_argument("--version", type=int, help="an earlier version (see 'beleidsgraaf history')")
+    ex.add_argument("--format", choices=["turtle", "nt", "jsonld", "xml"], default="turtle")
+    ex.set_defaults(func=_cmd_export)
+
+    hi = sub.add_parser("history", help="list the versions of a published graph (PROV-O: who, when, file hash)")
+    hi.add_argument("--graph", required=True, metavar="IRI")
+    hi.add_argument("--format", choices=["table", "json"], default="table")
+    hi.set_defaults(func=_cmd_history)
+
+    rs = sub.add_parser("restore", help="make an earlier version of a published graph current again")
+    rs.add_argument("--graph", required=True, metavar="IRI")
+    rs.add_argument("--version", type=int, required=True)
+    rs.add_argument("--steward", default=None, help="who restores, for the provenance record (default: $USER)")
+    rs.set_defaults(func=_cmd_restore)
+
     sy = sub.add_parser("synth", help="write a deterministic synthetic dataset for scale tests")
     sy.add_argument("--municipalities", "-n", type=int, required=True,
                     help="number of municipalities (regions of 5); each is about as large as the shipped graph, "
@@ -133,6 +158,82 @@ def _cmd_validate(args) -> int:
     else:
         print(report.as_text(args.lang))
     return EXIT_OK if report.violations == 0 else EXIT_INVALID
+
+
+def _cmd_import(args) -> int:
+    from .publish import Rejected
+    from .publish_cli import import_file
+
+    try:
+        outcome = import_file(args.file, args.graph, steward=_steward(args), merge=args.merge, log=_err)
+    except Rejected as exc:
+        _print_report(exc.report, args.format)
+        _err(f"niet gepubliceerd: {args.file} voldoet niet aan de vormen; er is niets gewijzigd")
+        return EXIT_INVALID
+    print(f"gepubliceerd: <{args.graph}> versie {outcome.version.number}, {outcome.triples} triples")
+    return EXIT_OK
+
+
+def _cmd_export(args) -> int:
+    from .publish_cli import export_graph
+
+    sys.stdout.write(export_graph(args.graph, args.version, args.format).decode("utf-8"))
+    return EXIT_OK
+
+
+def _cmd_history(args) -> int:
+    import json
+
+    from .publish import history
+
+    versions = history(_graph_iri(args.graph))
+    if not versions:
+        raise UserError(f"graaf <{args.graph}> is nooit gepubliceerd; 'beleidsgraaf import' publiceert hem")
+    if args.format == "json":
+        print(json.dumps(versions, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    rows = [[str(v["version"]) + (" (huidig)" if v["current"] else ""), v["action"] or "", v["steward"] or "",
+             v["time"] or "", (v["file_sha256"] or "")[:16]] for v in versions]
+    header = ["versie", "wat", "wie", "wanneer", "bestand (sha256)"]
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+    for row in [header, ["-" * w for w in widths]] + rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    return EXIT_OK
+
+
+def _cmd_restore(args) -> int:
+    from .publish import Rejected
+    from .publish_cli import restore_version
+
+    try:
+        outcome = restore_version(_graph_iri(args.graph), args.version, steward=_steward(args), log=_err)
+    except Rejected as exc:
+        _print_report(exc.report, "text")
+        _err("niet teruggezet: die versie voldoet niet meer aan de vormen met de huidige gegevens")
+        return EXIT_INVALID
+    print(f"teruggezet: <{args.graph}> versie {args.version} is nu versie {outcome.version.number}")
+    return EXIT_OK
+
+
+def _steward(args) -> str:
+    import getpass
+
+    return args.steward or getpass.getuser()
+
+
+def _graph_iri(value: str) -> str:
+    from .publish_cli import checked_graph_iri
+
+    return checked_graph_iri(value)
+
+
+def _print_report(report, fmt: str) -> None:
+    if fmt == "json":
+        print(report.as_json())
+    elif fmt == "turtle":
+        print(report.as_turtle())
+    else:
+        print(report.as_text("nl"))
 
 
 def _cmd_reason(args) -> int:

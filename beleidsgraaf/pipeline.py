@@ -16,6 +16,7 @@ from .config import settings
 from .dataset import GraphFile, data_files, load_graph, ontology_files, ontology_graph, read_graph_file
 from .errors import UserError
 from .rdfio import read_file, to_graph
+from .published import PROV_GRAPH_NAME, PublishedArea
 from .store import Store, build_store, read_shipped_quads
 from .validation import ValidationReport, validate_graph
 
@@ -73,6 +74,16 @@ def read_extra_quads(paths: list[Path], cfg=None) -> list[ox.Quad]:
     return quads
 
 
+def published_quads(cfg, log: Callable[[str], None] = _quiet) -> list[ox.Quad]:
+    """The graphs data stewards published (see beleidsgraaf.published): every build keeps
+    them, beside the shipped data."""
+    area = PublishedArea.default(cfg)
+    quads = area.all_quads(cfg)
+    if quads:
+        log(f"published graphs from {area.root}: {len(area.graphs())} graphs, {len(quads)} quads with provenance")
+    return quads
+
+
 def build(store_path: Path | str, *, validate: bool = True, materialise: bool = False, reason: bool = False,
           extra: list[Path] | None = None, log: Callable[[str], None] = _quiet) -> bool:
     """Validate the shipped data (and any extra files) and write the store (a folder, or the
@@ -82,10 +93,13 @@ def build(store_path: Path | str, *, validate: bool = True, materialise: bool = 
     quads = read_shipped_quads(cfg)  # parsed once; validation, reasoning and the store share it
     if extra:
         quads.extend(read_extra_quads(extra, cfg))
+    published = published_quads(cfg, log)
+    quads.extend(published)
     ontology_graph_name = ox.NamedNode(cfg.graph_ns + "ontology")
+    provenance_graph_name = ox.NamedNode(cfg.graph_ns + PROV_GRAPH_NAME)
     # Only what needs rdflib gets the (slow, large) rdflib copy: a big --skip-validation build does not.
-    data = to_graph(q for q in quads if q.graph_name != ontology_graph_name) if validate or reason or materialise \
-        else None
+    data = to_graph(q for q in quads if q.graph_name not in (ontology_graph_name, provenance_graph_name)) \
+        if validate or reason or materialise else None
     if validate:
         report = validate_graph(data)
         log(f"validation: {report.summary()}")

@@ -57,7 +57,15 @@ class ValidationReport:
     def summary(self) -> str:
         c = self.counts
         verdict = "conforms" if self.violations == 0 else "does not conform"
-        return f"{verdict}: {c['Violation']} violations, {c['Warning']} warnings, {c['Info']} info"
+        return (f"{verdict}: {counted(c['Violation'], 'violation', 'violations')}, "
+                f"{counted(c['Warning'], 'warning', 'warnings')}, {c['Info']} info")
+
+    def summary_nl(self) -> str:
+        c = self.counts
+        verdict = "voldoet" if self.violations == 0 else "voldoet niet"
+        return (f"{verdict}: {counted(c['Violation'], 'overtreding', 'overtredingen')}, "
+                f"{counted(c['Warning'], 'waarschuwing', 'waarschuwingen')}, "
+                f"{counted(c['Info'], 'melding', 'meldingen')}")
 
     def by_focus_node(self) -> dict[str, list[ValidationResult]]:
         grouped: dict[str, list[ValidationResult]] = {}
@@ -75,17 +83,23 @@ class ValidationReport:
                 where = f" {compact(r.path)}" if r.path else ""
                 value = f" = {r.value}" if r.value is not None else ""
                 lines.append(f"  {r.severity}:{where}{value}: {message}")
-        lines.append(self.summary())
+        lines.append(self.summary_nl() if lang == "nl" else self.summary())
         return "\n".join(lines)
 
     def as_json(self) -> str:
-        return json.dumps({"conforms": self.violations == 0, "summary": self.summary(), "counts": self.counts,
+        return json.dumps({"conforms": self.violations == 0, "summary": self.summary(),
+                           "summary_nl": self.summary_nl(), "counts": self.counts,
                            "results": [asdict(r) for r in self.results]}, ensure_ascii=False, indent=2)
 
     def as_turtle(self) -> str:
         graph = self.report_graph
         bind_prefixes(graph)
         return graph.serialize(format="turtle")
+
+
+def counted(n: int, singular: str, plural: str) -> str:
+    """"1 overtreding", "2 overtredingen": the noun agrees with the number."""
+    return f"{n} {singular if n == 1 else plural}"
 
 
 def validate_graph(data: Graph, *, context: Graph | None = None, shapes: Graph | None = None,

@@ -307,9 +307,23 @@ class PooledStore:
     def __init__(self, store_path: Path, limits: QueryLimits | None = None):
         from .store import Store
 
-        resolved = Path(store_path).resolve()
+        self.link = Path(store_path)  # a build or a published write swaps the version it names
+        self.limits = limits
+        resolved = self.link.resolve()
         self.pool = QueryPool(resolved, limits)
         self._local = Store.open(resolved)
+
+    def reopen(self) -> None:
+        """Serve the store version the link names now (after a published write). New
+        queries go to fresh workers at once; the old workers finish what they run and stop."""
+        from .store import Store
+
+        resolved = self.link.resolve()
+        old = self.pool
+        self.pool, self._local = QueryPool(resolved, self.limits), Store.open(resolved)
+        grace = threading.Timer(old.limits.timeout + 1, old.close)
+        grace.daemon = True
+        grace.start()
 
     def query(self, sparql: str, **options):
         return self.pool.query(sparql, **options)

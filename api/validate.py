@@ -28,8 +28,11 @@ FORMAT_CHOICES = {"turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples", "
 
 VALIDATE_DOC = {
     "parameters": [
-        {"name": "with_shipped", "in": "query", "schema": {"type": "boolean", "default": False},
-         "description": "validate together with the shipped graph, so references to existing entities resolve"},
+        {"name": "alone", "in": "query", "schema": {"type": "boolean", "default": False},
+         "description": "validate the input alone; by default it is validated together with the shipped data "
+                        "and every published graph, so references to existing entities resolve"},
+        {"name": "graph", "in": "query", "schema": {"type": "string", "format": "iri"},
+         "description": "the published graph the input is a new version of: its current version is left out"},
         {"name": "format", "in": "query", "schema": {"type": "string", "enum": list(FORMAT_CHOICES)},
          "description": "RDF format of the input when the Content-Type does not say"},
     ],
@@ -40,7 +43,7 @@ VALIDATE_DOC = {
         "application/rdf+xml": {"schema": {"type": "string"}},
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary"}, "text": {"type": "string"},
-            "format": {"type": "string", "enum": list(FORMAT_CHOICES)}, "with_shipped": {"type": "boolean"}}}},
+            "format": {"type": "string", "enum": list(FORMAT_CHOICES)}, "alone": {"type": "boolean"}}}},
     }},
 }
 
@@ -72,8 +75,10 @@ async def validate(request: Request):
         return _parse_error(request, exc, data)
     # SHACL is CPU-bound: run it off the event loop so other requests keep being served,
     # and only a few at a time.
+    replacing = request.query_params.get("graph") or None
     async with c.validation_slots.taken():
-        context = await run_in_threadpool(c.shipped_data_graph) if with_shipped else None
+        context = None if not with_shipped else await run_in_threadpool(
+            c.data_graph_without, replacing) if replacing else await run_in_threadpool(c.shipped_data_graph)
         report = await run_in_threadpool(validate_graph, to_graph(quads), context=context)
     return _report_response(request, c, media, report, source, with_shipped)
 
@@ -111,11 +116,12 @@ async def _read_limited(request: Request, c: AppContext) -> bytes:
 async def _read_input(request: Request, c: AppContext) -> tuple[bytes, str | None, str | None, str, bool]:
     """(data, format name, media type, source name, with_shipped) from a form or a raw body."""
     content_type = _content_type(request)
-    with_shipped = _truthy(request.query_params.get("with_shipped"))
+    # With the existing data unless the caller asks for the input alone.
+    with_shipped = not _truthy(request.query_params.get("alone"))
     fmt_name = request.query_params.get("format") or None
     if content_type in FORM_TYPES:
         form = await request.form(max_part_size=c.max_upload_bytes + 1)
-        with_shipped = with_shipped or _truthy(form.get("with_shipped"))
+        with_shipped = with_shipped and not _truthy(form.get("alone"))
         fmt_name = (form.get("format") or fmt_name) or None
         upload = form.get("file")
         if upload is not None and not isinstance(upload, str) and upload.filename:

@@ -61,8 +61,12 @@ def _parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="SHACL-validate RDF files or folders against our shapes")
     v.add_argument("paths", nargs="+", type=Path, help="RDF files (.ttl .nt .jsonld .rdf .trig) or folders")
-    v.add_argument("--with-shipped", action="store_true",
-                   help="validate together with the shipped graph so references to existing entities resolve")
+    v.add_argument("--alone", action="store_true",
+                   help="validate these files alone; by default they are validated together with the shipped "
+                        "data and every published graph, so links to existing entities resolve")
+    v.add_argument("--with-shipped", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for scripts
+    v.add_argument("--graph", metavar="IRI", help="the published graph these files are a new version of "
+                                                  "(its current version is left out of the context)")
     v.add_argument("--format", choices=["text", "json", "turtle"], default="text")
     v.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the messages (text format)")
     v.set_defaults(func=_cmd_validate)
@@ -150,7 +154,7 @@ def _cmd_build(args) -> int:
 def _cmd_validate(args) -> int:
     from .pipeline import validate_paths
 
-    report = validate_paths(args.paths, with_shipped=args.with_shipped)
+    report = validate_paths(args.paths, alone=args.alone and not args.with_shipped, replacing=args.graph)
     if args.format == "json":
         print(report.as_json())
     elif args.format == "turtle":

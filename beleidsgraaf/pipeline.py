@@ -49,12 +49,16 @@ def read_user_graph(paths: list[Path]) -> Graph:
     return graph
 
 
-def validate_paths(paths: list[Path], *, with_shipped: bool = False) -> ValidationReport:
+def validate_paths(paths: list[Path], *, alone: bool = False, replacing: str | None = None) -> ValidationReport:
+    """Validate RDF files together with the shipped data and every published graph (so links
+    to existing entities resolve), or `alone`. `replacing` names a published graph the
+    files are a new version of: its current version is left out of the context."""
     data = read_user_graph(paths)
     if len(data) == 0:
-        raise UserError(f"{', '.join(str(p) for p in paths)}: holds no triples; nothing to validate")
-    cfg = settings()
-    context = load_graph(data_files(cfg), cfg) if with_shipped else None
+        raise UserError(f"{', '.join(str(p) for p in paths)}: bevat geen triples; er is niets te valideren")
+    from .publish import validation_context
+
+    context = None if alone else validation_context(exclude=replacing)
     return validate_graph(data, context=context)
 
 

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from beleidsgraaf.errors import RdfInputError
 from beleidsgraaf.rdfio import format_for, parse_quads, to_graph
 from beleidsgraaf.results import compact
+from beleidsgraaf.quotes import submitted_quote_results
 from beleidsgraaf.validation import ValidationReport, validate_graph
 
 from .context import AppContext, ctx
@@ -43,7 +44,9 @@ VALIDATE_DOC = {
         "application/rdf+xml": {"schema": {"type": "string"}},
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary"}, "text": {"type": "string"},
-            "format": {"type": "string", "enum": list(FORMAT_CHOICES)}, "alone": {"type": "boolean"}}}},
+            "format": {"type": "string", "enum": list(FORMAT_CHOICES)}, "alone": {"type": "boolean"},
+            "source_text": {"type": "string", "format": "binary",
+                            "description": "the plan's text: every bg:quote must be in it verbatim"}}}},
     }},
 }
 
@@ -79,8 +82,29 @@ async def validate(request: Request):
     async with c.validation_slots.taken():
         context = None if not with_shipped else await run_in_threadpool(
             c.data_graph_without, replacing) if replacing else await run_in_threadpool(c.shipped_data_graph)
-        report = await run_in_threadpool(validate_graph, to_graph(quads), context=context)
+        data_graph = to_graph(quads)
+        report = await run_in_threadpool(validate_graph, data_graph, context=context)
+    texts = await _source_texts(request, c)
+    quote_results = await run_in_threadpool(submitted_quote_results, data_graph, context, texts, c.settings.data_dir)
+    report = report.with_results(quote_results, [data_graph] + ([context] if context is not None else []))
     return _report_response(request, c, media, report, source, with_shipped)
+
+
+async def _source_texts(request: Request, c: AppContext) -> dict[str, str]:
+    """The plan's text uploaded beside the RDF (form field source_text): quotes must be in it."""
+    if _content_type(request) not in FORM_TYPES:
+        return {}
+    form = await request.form(max_part_size=c.max_upload_bytes + 1)  # parsed once, cached by Starlette
+    texts = {}
+    for upload in form.getlist("source_text"):
+        if isinstance(upload, str) or not upload.filename:
+            continue
+        try:
+            texts[upload.filename] = (await upload.read(c.max_upload_bytes + 1)).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiError(f"brontekst {upload.filename} is geen UTF-8-tekst; sla hem op als platte tekst "
+                           "(UTF-8) en probeer het opnieuw") from None
+    return texts
 
 
 def _browser_form(request: Request) -> bool:

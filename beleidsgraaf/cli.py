@@ -67,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--with-shipped", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for scripts
     v.add_argument("--graph", metavar="IRI", help="the published graph these files are a new version of "
                                                   "(its current version is left out of the context)")
+    v.add_argument("--source-text", type=Path, action="append", default=[], metavar="TXT",
+                   help="the plan's text (UTF-8): every bg:quote must be in it verbatim; repeatable")
     v.add_argument("--format", choices=["text", "json", "turtle"], default="text")
     v.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the messages (text format)")
     v.set_defaults(func=_cmd_validate)
@@ -94,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     im.add_argument("--graph", required=True, metavar="IRI", help="the named graph to replace, one per plan")
     im.add_argument("--steward", default=None, help="who publishes, for the provenance record (default: $USER)")
     im.add_argument("--merge", action="store_true", help="add to the graph instead of replacing it")
+    im.add_argument("--source-text", type=Path, action="append", default=[], metavar="TXT",
+                    help="the plan's text (UTF-8): every bg:quote must be in it verbatim; repeatable")
     im.add_argument("--format", choices=["text", "json", "turtle"], default="text", help="report format")
     im.set_defaults(func=_cmd_import)
 
@@ -154,7 +158,8 @@ def _cmd_build(args) -> int:
 def _cmd_validate(args) -> int:
     from .pipeline import validate_paths
 
-    report = validate_paths(args.paths, alone=args.alone and not args.with_shipped, replacing=args.graph)
+    report = validate_paths(args.paths, alone=args.alone and not args.with_shipped, replacing=args.graph,
+                            source_texts=args.source_text)
     if args.format == "json":
         print(report.as_json())
     elif args.format == "turtle":
@@ -169,7 +174,8 @@ def _cmd_import(args) -> int:
     from .publish_cli import import_file
 
     try:
-        outcome = import_file(args.file, args.graph, steward=_steward(args), merge=args.merge, log=_err)
+        outcome = import_file(args.file, args.graph, steward=_steward(args), merge=args.merge,
+                              source_texts=args.source_text, log=_err)
     except Rejected as exc:
         _print_report(exc.report, args.format)
         _err(f"niet gepubliceerd: {args.file} voldoet niet aan de vormen; er is niets gewijzigd")

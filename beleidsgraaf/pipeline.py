@@ -49,17 +49,33 @@ def read_user_graph(paths: list[Path]) -> Graph:
     return graph
 
 
-def validate_paths(paths: list[Path], *, alone: bool = False, replacing: str | None = None) -> ValidationReport:
+def validate_paths(paths: list[Path], *, alone: bool = False, replacing: str | None = None,
+                   source_texts: list[Path] = ()) -> ValidationReport:
     """Validate RDF files together with the shipped data and every published graph (so links
     to existing entities resolve), or `alone`. `replacing` names a published graph the
-    files are a new version of: its current version is left out of the context."""
+    files are a new version of: its current version is left out of the context. Quotes
+    are checked against `source_texts` and the shipped source texts of cited documents."""
     data = read_user_graph(paths)
     if len(data) == 0:
         raise UserError(f"{', '.join(str(p) for p in paths)}: bevat geen triples; er is niets te valideren")
     from .publish import validation_context
+    from .quotes import submitted_quote_results
 
     context = None if alone else validation_context(exclude=replacing)
-    return validate_graph(data, context=context)
+    report = validate_graph(data, context=context)
+    quotes = submitted_quote_results(data, context, read_source_texts(source_texts), settings().data_dir)
+    return report.with_results(quotes, [data] + ([context] if context is not None else []))
+
+
+def read_source_texts(paths: list[Path]) -> dict[str, str]:
+    texts = {}
+    for path in paths:
+        try:
+            texts[Path(path).name] = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"{path}: kan de brontekst niet lezen als UTF-8-tekst: "
+                            f"{getattr(exc, 'strerror', None) or exc}") from None
+    return texts
 
 
 def read_extra_quads(paths: list[Path], cfg=None) -> list[ox.Quad]:

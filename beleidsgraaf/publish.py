@@ -85,8 +85,10 @@ def on_accepted_write(function: AfterWrite) -> AfterWrite:
 
 def publish(graph: str, quads: list[ox.Quad], *, steward: str, source_bytes: bytes, merge: bool = False,
             if_match: str | None = None, if_none_match: str | None = None, store=None,
-            area: PublishedArea | None = None, cfg: Settings | None = None) -> Outcome:
-    """Replace (PUT) or extend (POST, `merge`) the published graph `graph` with `quads`."""
+            area: PublishedArea | None = None, cfg: Settings | None = None,
+            source_texts: dict[str, str] | None = None) -> Outcome:
+    """Replace (PUT) or extend (POST, `merge`) the published graph `graph` with `quads`;
+    quotes are checked against `source_texts` (name -> text) and shipped source texts."""
     cfg = cfg or settings()
     area = area or PublishedArea.default(cfg)
     check_writable_graph(graph, cfg)
@@ -97,7 +99,7 @@ def publish(graph: str, quads: list[ox.Quad], *, steward: str, source_bytes: byt
         content = in_graph(graph, list(rebase(existing + quads, cfg.base)))
         if not content:
             raise UserError("de invoer bevat geen triples; om een graaf te verwijderen gebruikt u DELETE")
-        report = gate(graph, content, area, cfg)
+        report = gate(graph, content, area, cfg, source_texts or {})
         action = "aangevuld" if merge and current and not current.deleted else "gepubliceerd"
         version = _record(area, graph, content, current, cfg, steward=steward, action=action,
                           file_hash=_sha256(source_bytes))
@@ -168,8 +170,14 @@ def check_writable_graph(graph: str, cfg: Settings) -> None:
 
 # -- the gate ------------------------------------------------------------------------------
 
-def gate(graph: str, content: list[ox.Quad], area: PublishedArea, cfg: Settings) -> ValidationReport:
-    report = validate_graph(to_graph(content), context=validation_context(area, cfg, exclude=graph))
+def gate(graph: str, content: list[ox.Quad], area: PublishedArea, cfg: Settings,
+         source_texts: dict[str, str] | None = None) -> ValidationReport:
+    from .quotes import submitted_quote_results
+
+    data, context = to_graph(content), validation_context(area, cfg, exclude=graph)
+    report = validate_graph(data, context=context)
+    report = report.with_results(submitted_quote_results(data, context, source_texts or {}, cfg.data_dir),
+                                 [data, context])
     if report.violations:
         raise Rejected(report)
     return report

@@ -32,15 +32,18 @@ def checked_graph_iri(value: str) -> str:
     return value
 
 
-def import_file(path: Path, graph: str, *, steward: str, merge: bool = False,
+def import_file(path: Path, graph: str, *, steward: str, merge: bool = False, source_texts: list[Path] = (),
                 log: Callable[[str], None] = _quiet) -> publish.Outcome:
+    from .pipeline import read_source_texts
+
     graph = checked_graph_iri(graph)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise UserError(f"{path}: kan het bestand niet lezen: {exc.strerror}") from None
     quads = parse_quads(data, format_for(path=path), str(path))
-    outcome = publish.publish(graph, quads, steward=steward, source_bytes=data, merge=merge)
+    outcome = publish.publish(graph, quads, steward=steward, source_bytes=data, merge=merge,
+                              source_texts=read_source_texts(list(source_texts)))
     refresh_on_disk_store(graph, log)
     return outcome
 

@@ -4,6 +4,9 @@ text). Reports as JSON, Turtle (sh:ValidationReport) or a readable Dutch HTML pa
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -23,6 +26,7 @@ router = APIRouter(tags=["Validatie"])
 
 REPORT_OFFERS = ["application/json", "text/turtle", HTML]
 FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
+SPREADSHEET_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RDF_MEDIA_TYPES = {"text/turtle", "application/x-turtle", "application/n-triples", "text/plain",
                    "application/ld+json", "application/rdf+xml", "application/xml", "text/xml"}
 FORMAT_CHOICES = {"turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples", "xml": "RDF/XML"}
@@ -42,6 +46,7 @@ VALIDATE_DOC = {
         "application/ld+json": {"schema": {"type": "string"}},
         "application/n-triples": {"schema": {"type": "string"}},
         "application/rdf+xml": {"schema": {"type": "string"}},
+        SPREADSHEET_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary"}, "text": {"type": "string"},
             "format": {"type": "string", "enum": list(FORMAT_CHOICES)}, "alone": {"type": "boolean"},
@@ -70,6 +75,8 @@ async def validate(request: Request):
     data, fmt_name, media_type, source, with_shipped = await _read_input(request, c)
     if not data.strip():
         raise ApiError("er is niets om te valideren: kies een bestand of plak RDF-tekst")
+    if source.lower().endswith(".xlsx"):
+        return await _validate_spreadsheet(request, c, media, data, source, with_shipped)
     try:
         fmt = format_for(fmt_name, path=source if not fmt_name and not media_type else None,
                          media_type=media_type)
@@ -87,6 +94,29 @@ async def validate(request: Request):
     texts = await _source_texts(request, c)
     quote_results = await run_in_threadpool(submitted_quote_results, data_graph, context, texts, c.settings.data_dir)
     report = report.with_results(quote_results, [data_graph] + ([context] if context is not None else []))
+    return _report_response(request, c, media, report, source, with_shipped)
+
+
+async def _validate_spreadsheet(request: Request, c: AppContext, media: str, data: bytes, source: str,
+                                with_shipped: bool) -> Response:
+    """A filled spreadsheet template: converted (beleidsgraaf.convert), then validated;
+    every result names its sheet, row and column."""
+    from beleidsgraaf.convert import MappingError
+    from beleidsgraaf.pipeline import validate_spreadsheet
+
+    texts = await _source_texts(request, c)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "plan.xlsx"
+        path.write_bytes(data)
+        try:
+            async with c.validation_slots.taken():
+                _, report = await run_in_threadpool(
+                    lambda: validate_spreadsheet(path, alone=not with_shipped, texts=texts,
+                                                 replacing=request.query_params.get("graph") or None))
+        except MappingError as exc:
+            return error_response(request, 400, "Spreadsheet past niet bij het sjabloon",
+                                  f"{source}: " + "; ".join(exc.problems),
+                                  extra={"problems": exc.problems})
     return _report_response(request, c, media, report, source, with_shipped)
 
 
@@ -158,6 +188,8 @@ async def _read_input(request: Request, c: AppContext) -> tuple[bytes, str | Non
         if len(data) > c.max_upload_bytes:
             raise _too_large(c)
         return data, fmt_name, None, source, with_shipped
+    if content_type == SPREADSHEET_MEDIA_TYPE:
+        return await _read_limited(request, c), None, None, "invoer.xlsx", with_shipped
     if content_type and content_type not in RDF_MEDIA_TYPES and not fmt_name:
         raise UnsupportedMediaType(f"kan '{content_type}' niet valideren; stuur Turtle (text/turtle), JSON-LD "
                                    "(application/ld+json), N-Triples (application/n-triples) of RDF/XML "
@@ -205,7 +237,7 @@ def _report_response(request: Request, c: AppContext, media: str, report: Valida
                "curie": compact(focus), "results": [{
                    "severity": r.severity, "path": compact(r.path) if r.path else None,
                    "path_href": c.href(r.path) if r.path else None, "value": r.value,
-                   "message": r.message_nl} for r in results]}
+                   "message": r.message_nl, "location": r.location} for r in results]}
               for focus, results in report.by_focus_node().items()]
     return c.templates.TemplateResponse(request, "report.html", {
         "title": "Validatierapport", "report": report, "groups": groups, "source": source,

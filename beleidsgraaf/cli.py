@@ -118,6 +118,19 @@ def _parser() -> argparse.ArgumentParser:
     rs.add_argument("--steward", default=None, help="who restores, for the provenance record (default: $USER)")
     rs.set_defaults(func=_cmd_restore)
 
+    tp = sub.add_parser("template", help="write the spreadsheet template for a plan (.xlsx, or CSV files)")
+    tp.add_argument("out", type=Path, help="plan.xlsx, or plan.csv for one CSV file per sheet (plan-acties.csv, ...)")
+    tp.set_defaults(func=_cmd_template)
+
+    cv = sub.add_parser("convert", help="convert a filled spreadsheet template to Turtle and validate it")
+    cv.add_argument("spreadsheet", type=Path, help="plan.xlsx, or one of the plan's CSV files (plan-acties.csv)")
+    cv.add_argument("--out", type=Path, help="Turtle file to write (default: next to the spreadsheet, .ttl)")
+    cv.add_argument("--alone", action="store_true", help="validate without the existing data")
+    cv.add_argument("--graph", metavar="IRI", help="the published graph this plan is a new version of")
+    cv.add_argument("--source-text", type=Path, action="append", default=[], metavar="TXT",
+                    help="the plan's text (UTF-8): every quote must be in it verbatim; repeatable")
+    cv.set_defaults(func=_cmd_convert)
+
     sy = sub.add_parser("synth", help="write a deterministic synthetic dataset for scale tests")
     sy.add_argument("--municipalities", "-n", type=int, required=True,
                     help="number of municipalities (regions of 5); each is about as large as the shipped graph, "
@@ -244,6 +257,30 @@ def _print_report(report, fmt: str) -> None:
         print(report.as_turtle())
     else:
         print(report.as_text("nl"))
+
+
+def _cmd_template(args) -> int:
+    from .convert import write_template
+
+    for path in write_template(args.out):
+        print(f"sjabloon geschreven: {path}")
+    return EXIT_OK
+
+
+def _cmd_convert(args) -> int:
+    from .convert import MappingError
+    from .pipeline import validate_spreadsheet
+
+    try:
+        conversion, report = validate_spreadsheet(args.spreadsheet, alone=args.alone, replacing=args.graph,
+                                                  source_texts=args.source_text)
+    except MappingError as exc:
+        raise UserError(str(exc)) from None
+    out = args.out or args.spreadsheet.with_name(args.spreadsheet.stem.removesuffix("-acties") + ".ttl")
+    out.write_bytes(conversion.turtle())
+    print(report.as_text("nl"))
+    _err(f"Turtle geschreven: {out} ({len(conversion.quads)} triples)")
+    return EXIT_OK if report.violations == 0 else EXIT_INVALID
 
 
 def _cmd_reason(args) -> int:

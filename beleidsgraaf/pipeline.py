@@ -67,6 +67,25 @@ def validate_paths(paths: list[Path], *, alone: bool = False, replacing: str | N
     return report.with_results(quotes, [data] + ([context] if context is not None else []))
 
 
+def validate_spreadsheet(path: Path, *, alone: bool = False, replacing: str | None = None,
+                         source_texts: list[Path] = (), texts: dict[str, str] | None = None):
+    """Convert a filled spreadsheet template (beleidsgraaf.convert) and validate the result
+    like any RDF file; every result names its sheet, row and column."""
+    from .convert import convert, sheets
+    from .publish import validation_context
+    from .quotes import submitted_quote_results
+
+    conversion = convert(path)
+    if not conversion.quads:
+        raise UserError(f"{path}: het spreadsheet levert geen triples op; vul het sjabloon (beleidsgraaf template)")
+    context = None if alone else validation_context(exclude=replacing)
+    report = validate_graph(conversion.graph, context=context)
+    all_texts = {**read_source_texts(list(source_texts)), **(texts or {})}
+    quotes = submitted_quote_results(conversion.graph, context, all_texts, settings().data_dir)
+    report = report.with_results(quotes, [conversion.graph] + ([context] if context is not None else []))
+    return conversion, conversion.locate(report, sheets())
+
+
 def read_source_texts(paths: list[Path]) -> dict[str, str]:
     texts = {}
     for path in paths:

@@ -30,6 +30,7 @@ class ValidationResult:
     message_en: str
     shape: str | None
     constraint: str | None
+    location: str | None = None  # where in the steward's source, e.g. "blad acties, rij 3, kolom G (gereed)"
 
 
 @dataclass
@@ -92,7 +93,8 @@ class ValidationReport:
                 message = r.message_nl if lang == "nl" else r.message_en
                 where = f" {compact(r.path)}" if r.path else ""
                 value = (f" = {r.value}" if r.path else f" {r.value}") if r.value is not None else ""
-                lines.append(f"  {r.severity}:{where}{value}: {message}")
+                at = f"[{r.location}] " if r.location else ""
+                lines.append(f"  {r.severity}:{where}{value}: {at}{message}")
         lines.append(self.summary_nl() if lang == "nl" else self.summary())
         return "\n".join(lines)
 

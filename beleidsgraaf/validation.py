@@ -92,7 +92,8 @@ class ValidationReport:
             for r in results:
                 message = r.message_nl if lang == "nl" else r.message_en
                 where = f" {compact(r.path)}" if r.path else ""
-                value = (f" = {r.value}" if r.path else f" {r.value}") if r.value is not None else ""
+                # Without a property the message itself names the field and the value.
+                value = f" = {r.value}" if r.path and r.value is not None else ""
                 at = f"[{r.location}] " if r.location else ""
                 lines.append(f"  {r.severity}:{where}{value}: {at}{message}")
         lines.append(self.summary_nl() if lang == "nl" else self.summary())
@@ -207,6 +208,11 @@ def explain(component, shape, shapes: Graph, graphs: list[Graph], focus, path, v
         field = _label(graphs, path)
         parts_nl.append(f"veld {compact(str(path))}" + (f" ({field})" if field else ""))
         parts_en.append(f"field {compact(str(path))}")
+    elif shape is not None:
+        alternatives = _alternative_path(shapes, shapes.value(shape, SH.path))
+        if alternatives:
+            parts_nl.append("veld " + " of ".join(alternatives))
+            parts_en.append("field " + " or ".join(alternatives))
     if value is not None:
         shown = f'"{value}"' if isinstance(value, Literal) else compact(str(value))
         parts_nl.append(f"waarde {shown}")
@@ -219,6 +225,12 @@ def explain(component, shape, shapes: Graph, graphs: list[Graph], focus, path, v
 
 SH_NAMES = {SH[f"{n[0].upper()}{n[1:]}ConstraintComponent"]: n
             for n in ("datatype", "node", "or", "in", "class", "maxCount")}
+
+
+def _alternative_path(shapes: Graph, path) -> list[str]:
+    """The properties of an sh:alternativePath (e.g. bg:initiator of bg:partner)."""
+    options = shapes.value(path, SH.alternativePath) if isinstance(path, BNode) else None
+    return [compact(str(p)) for p in Collection(shapes, options)] if options is not None else []
 
 
 def _datatypes(shapes: Graph, shape, name: str) -> list:

@@ -8,6 +8,8 @@ restores earlier versions."""
 
 from __future__ import annotations
 
+import json
+
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -39,10 +41,13 @@ WRITE_ERRORS = {
     403: error("deze steward mag deze graaf niet schrijven, of het is een meegeleverde graaf"),
     405: error("schrijven is uitgeschakeld (geen sleutel ingesteld) of de standaardgraaf is alleen-lezen"),
     412: error("If-Match noemt niet de huidige versie: de graaf is intussen gewijzigd"),
-    422: {"description": "SHACL-rapport: de invoer voldoet niet; er is niets gewijzigd",
-          "content": {"application/json": {"schema": {}}, "text/turtle": {"schema": {}}}},
     **BODY_ERRORS,
 }
+RDF_BODY = {"requestBody": {"required": True, "content": {
+    "text/turtle": {"schema": {"type": "string"}}, "application/n-triples": {"schema": {"type": "string"}},
+    "application/ld+json": {"schema": {"type": "string"}}, "application/rdf+xml": {"schema": {"type": "string"}}}}}
+REPORT_NOTE = (" A violation of the shapes gives 422 with the SHACL report of /validate (conforms, counts, "
+               "results; Turtle by Accept) beside status, error and message; nothing is written.")
 REPORT_OFFERS = ["application/json", "text/turtle"]
 
 
@@ -50,11 +55,12 @@ class Conflict(ApiError):
     status, title = 412, "Versie gewijzigd"
 
 
-@router.api_route("/store", methods=["GET", "HEAD"], summary="Een graaf ophalen (Graph Store Protocol)",
-                  response_class=Response, responses=ok(*GRAPH_TYPES, "application/json"),
-                  description="With ?graph=IRI: the graph's triples, with its ETag when it is a published "
-                              "graph. With ?default: every triple. Without either: the published graphs as JSON.",
-                  openapi_extra={"parameters": GRAPH_PARAMS})
+@router.head("/store", include_in_schema=False)
+@router.get("/store", summary="Een graaf ophalen (Graph Store Protocol)",
+            response_class=Response, responses=ok(*GRAPH_TYPES, "application/json"),
+            description="With ?graph=IRI: the graph's triples, with its ETag when it is a published "
+                        "graph. With ?default: every triple. Without either: the published graphs as JSON.",
+            openapi_extra={"parameters": GRAPH_PARAMS})
 async def get_graph(request: Request):
     c = ctx(request)
     target = _target(request)
@@ -76,14 +82,16 @@ async def get_graph(request: Request):
 
 @router.put("/store", summary="Een graaf vervangen of aanmaken", response_class=Response, status_code=204,
             responses={201: {"description": "aangemaakt"}, 204: {"description": "vervangen"}, **WRITE_ERRORS},
-            openapi_extra={"parameters": GRAPH_PARAMS})
+            description="Replaces the graph (If-Match: its ETag, If-None-Match: * for new graphs only)." + REPORT_NOTE,
+            openapi_extra={"parameters": GRAPH_PARAMS, **RDF_BODY})
 async def put_graph(request: Request):
     return await _write(request, merge=False)
 
 
 @router.post("/store", summary="Triples aan een graaf toevoegen", response_class=Response, status_code=204,
              responses={201: {"description": "aangemaakt"}, 204: {"description": "aangevuld"}, **WRITE_ERRORS},
-             openapi_extra={"parameters": GRAPH_PARAMS})
+             description="Adds the triples to the graph (the whole is validated)." + REPORT_NOTE,
+             openapi_extra={"parameters": GRAPH_PARAMS, **RDF_BODY})
 async def post_graph(request: Request):
     return await _write(request, merge=True)
 
@@ -129,12 +137,18 @@ async def history(request: Request):
 
 @router.post("/store/restore", summary="Een eerdere versie terugzetten", response_class=Response,
              responses={204: {"description": "teruggezet"}, **WRITE_ERRORS},
-             openapi_extra={"parameters": [GRAPH_PARAMS[0], {"name": "version", "in": "query", "required": True,
-                                                             "schema": {"type": "integer", "minimum": 1}}]})
+             description="graph and version in the query string or as a form (an HTML button)." + REPORT_NOTE,
+             openapi_extra={"parameters": [GRAPH_PARAMS[0], {"name": "version", "in": "query",
+                                                             "schema": {"type": "integer", "minimum": 1}}],
+                            "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {
+                                "type": "object", "properties": {"graph": {"type": "string"},
+                                                                 "version": {"type": "integer"}}}}}}})
 async def restore(request: Request):
     c = ctx(request)
-    graph = _writable_target(request)
-    number = _version_param(request)
+    form = await request.form() if request.headers.get("content-type", "").startswith(
+        "application/x-www-form-urlencoded") else {}
+    graph = _writable_target(request, form.get("graph"))
+    number = _version_param(request, form.get("version"))
     if number is None:
         raise ApiError("geef ?version=N: het nummer van de versie om terug te zetten (zie /store/history)")
     try:
@@ -152,12 +166,12 @@ async def restore(request: Request):
 
 async def _write(request: Request, *, merge: bool) -> Response:
     c = ctx(request)
+    data = await request.body()  # first, so the body limit holds for every request
     graph = _writable_target(request)
     try:
         steward = authorise(request.headers.get("authorization"), graph, configured_stewards())
     except UserError as exc:
         return _refusal(request, exc)
-    data = await request.body()
     try:
         quads = parse_quads(data, _body_format(request), "invoer")
     except RdfInputError as exc:
@@ -199,11 +213,14 @@ def _refusal(request: Request, exc: UserError) -> Response:
 
 
 def _report(request: Request, report: ValidationReport) -> Response:
-    """The same report /validate gives, with 422: nothing was written."""
+    """The same report /validate gives, with 422 (and, in JSON, the fields of every error
+    answer beside it): nothing was written."""
     media = negotiate(request, REPORT_OFFERS)
     if media == "text/turtle":
         return Response(report.as_turtle(), media_type="text/turtle", status_code=422)
-    return Response(report.as_json(), media_type="application/json", status_code=422)
+    body = {"status": 422, "error": "Voldoet niet aan de vormen",
+            "message": f"niet gepubliceerd, er is niets gewijzigd: {report.summary_nl()}", **json.loads(report.as_json())}
+    return JSONResponse(body, status_code=422)
 
 
 def _body_format(request: Request) -> ox.RdfFormat:
@@ -228,21 +245,21 @@ class _NotFoundGraph(ApiError):
                                     "gepubliceerde grafen")
 
 
-def _target(request: Request) -> str | None:
+def _target(request: Request, form_graph=None) -> str | None:
     """The graph IRI, "default" for ?default, or None when neither is given."""
     params = request.query_params
     if "default" in params and "graph" in params:
         raise ApiError("geef ?graph=IRI of ?default, niet beide")
     if "default" in params:
         return "default"
-    graph = params.get("graph")
+    graph = params.get("graph") or form_graph
     if graph is None:
         return None
     return _checked_iri(graph)
 
 
-def _writable_target(request: Request) -> str:
-    target = _target(request)
+def _writable_target(request: Request, form_graph=None) -> str:
+    target = _target(request, form_graph)
     if target == "default":
         raise _ReadOnlyDefault()
     if target is None:
@@ -263,8 +280,8 @@ def _checked_iri(value: str) -> str:
     return value
 
 
-def _version_param(request: Request) -> int | None:
-    raw = request.query_params.get("version")
+def _version_param(request: Request, form_version=None) -> int | None:
+    raw = request.query_params.get("version") or form_version
     if raw is None:
         return None
     if not raw.isdigit() or int(raw) < 1:

@@ -153,9 +153,8 @@ async def restore(request: Request):
         raise ApiError("geef ?version=N: het nummer van de versie om terug te zetten (zie /store/history)")
     try:
         steward = authorise(request.headers.get("authorization"), graph, configured_stewards())
-        async with c.validation_slots.taken():
-            outcome = await run_in_threadpool(lambda: publish.restore(
-                graph, number, steward=steward.name, store=c.store, area=_area(c), cfg=c.settings))
+        outcome = await run_in_threadpool(lambda: publish.restore(
+            graph, number, steward=steward.name, store=c.store, area=_area(c), cfg=c.settings))
     except UserError as exc:
         return _refusal(request, exc)
     _forget_derived(c)
@@ -179,11 +178,12 @@ async def _write(request: Request, *, merge: bool) -> Response:
         return error_response(request, 400, "RDF niet leesbaar", f"{where + ': ' if where else ''}{exc.reason}",
                               extra={"line": exc.line, "column": exc.column})
     try:
-        async with c.validation_slots.taken():
-            outcome = await run_in_threadpool(lambda: publish.publish(
-                graph, quads, steward=steward.name, source_bytes=data, merge=merge,
-                if_match=request.headers.get("if-match"), if_none_match=request.headers.get("if-none-match"),
-                store=c.store, area=_area(c), cfg=c.settings))
+        # No validation place is taken: writes take turns under the published area's lock,
+        # so at most one validates at a time, and a waiting write must not hold a place /validate needs.
+        outcome = await run_in_threadpool(lambda: publish.publish(
+            graph, quads, steward=steward.name, source_bytes=data, merge=merge,
+            if_match=request.headers.get("if-match"), if_none_match=request.headers.get("if-none-match"),
+            store=c.store, area=_area(c), cfg=c.settings))
     except UserError as exc:
         return _refusal(request, exc)
     _forget_derived(c)
@@ -209,7 +209,7 @@ def _refusal(request: Request, exc: UserError) -> Response:
         return error_response(request, 412, "Versie gewijzigd", str(exc), headers=headers)
     if isinstance(exc, publish.UnknownVersion):
         return error_response(request, 404, "Niet gevonden", str(exc))
-    return error_response(request, 400, "Ongeldig verzoek", str(exc))
+    raise exc  # the app's handler gives every other error its own status (e.g. 503 when busy)
 
 
 def _report(request: Request, report: ValidationReport) -> Response:

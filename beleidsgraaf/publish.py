@@ -8,7 +8,8 @@ A write goes through four steps, all under the published area's lock:
 2. the precondition: an If-Match ETag must name the graph's current version (412 else);
 3. the record: the version and its PROV-O record are written atomically (see published);
 4. going live: `refresh_live_store` makes the running store see the new data, and every
-   function registered with `on_accepted_write` is called (e.g. a search index).
+   function registered with `on_accepted_write` is called (e.g. a search index). A failure
+   here leaves the write recorded; the next write or `build` brings the store up to date.
 
 The worker pool (beleidsgraaf.workers) is touched only through `refresh_live_store`.
 """
@@ -16,6 +17,7 @@ The worker pool (beleidsgraaf.workers) is touched only through `refresh_live_sto
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -103,7 +105,7 @@ def publish(graph: str, quads: list[ox.Quad], *, steward: str, source_bytes: byt
         action = "aangevuld" if merge and current and not current.deleted else "gepubliceerd"
         version = _record(area, graph, content, current, cfg, steward=steward, action=action,
                           file_hash=_sha256(source_bytes))
-    _go_live(store, area, graph, content, cfg)
+        _go_live(store, area, graph, content, cfg)  # under the lock: two new store versions never race
     return Outcome(version, created=current is None or current.deleted, triples=len(content), report=report)
 
 
@@ -118,7 +120,7 @@ def delete(graph: str, *, steward: str, if_match: str | None = None, store=None,
             raise UnknownVersion(f"graaf <{graph}> is niet gepubliceerd; er is niets te verwijderen")
         check_preconditions(current, if_match, None)
         version = _record(area, graph, None, current, cfg, steward=steward, action="verwijderd", file_hash=None)
-    _go_live(store, area, graph, None, cfg)
+        _go_live(store, area, graph, None, cfg)
     return version
 
 
@@ -141,7 +143,7 @@ def restore(graph: str, number: int, *, steward: str, store=None, area: Publishe
         report = gate(graph, content, area, cfg)
         version = _record(area, graph, content, current, cfg, steward=steward,
                           action=f"teruggezet naar versie {number}", file_hash=None, restored=number)
-    _go_live(store, area, graph, content, cfg)
+        _go_live(store, area, graph, content, cfg)
     return Outcome(version, created=current is None or current.deleted, triples=len(content), report=report)
 
 
@@ -335,7 +337,10 @@ def rebuild_store_version(link: Path, area: PublishedArea, cfg: Settings, *, sou
 def _go_live(store, area: PublishedArea, graph: str, content: list[ox.Quad] | None, cfg: Settings) -> None:
     refresh_live_store(store, area, graph, content, cfg)
     for function in list(_after_write):
-        function(graph, content)
+        try:
+            function(graph, content)
+        except Exception:  # an index that cannot follow must not undo or fail an accepted write
+            logging.getLogger("beleidsgraaf.publish").exception("after-write hook %r failed on <%s>", function, graph)
 
 
 # -- helpers -------------------------------------------------------------------------------

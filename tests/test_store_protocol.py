@@ -223,3 +223,17 @@ def test_write_reaches_the_worker_pool_and_the_next_build(published, tmp_path, m
     assert build(link)
     rebuilt = Store.open(link)
     assert GRAPH in rebuilt.named_graphs()
+
+
+def test_after_write_hook_sees_every_accepted_write(client):
+    from beleidsgraaf import publish
+
+    seen = []
+    hook = publish.on_accepted_write(lambda graph, quads: seen.append((graph, None if quads is None else len(quads))))
+    try:
+        assert put(client).status_code == 201
+        assert put(client, body=BAD_DATE).status_code == 422  # rejected: no call
+        assert client.delete("/store", params={"graph": GRAPH}, headers=AUTH).status_code == 204
+    finally:
+        publish._after_write.remove(hook)
+    assert seen == [(GRAPH, 33), (GRAPH, None)]

@@ -34,7 +34,7 @@ from .validation import ValidationReport
 
 ROW = "urn:beleidsgraaf:rij#"
 FROM_ROW = ox.NamedNode(ROW + "uit")
-SHEETS = ("document", "organisaties", "doelen", "indicatoren", "actielijnen", "acties")
+SHEETS = ("document", "organisaties", "functies", "doelen", "indicatoren", "actielijnen", "acties")
 SPREADSHEET_SUFFIXES = {".xlsx", ".csv"}
 
 

@@ -56,7 +56,7 @@ def test_every_sheet_is_mapped(plan):
     conversion = convert(plan / "voorbeeldstad-acties.csv")
     kinds = {t[2].split("#")[-1] for t in conversion.graph.triples((None, None, None))
              if str(t[1]).endswith("#type")}
-    assert kinds >= {"PolicyDocument", "Organization", "Goal", "Indicator", "Strand", "Action"}
+    assert kinds >= {"PolicyDocument", "Organization", "Post", "Goal", "Indicator", "Strand", "Action"}
     assert set(conversion.origin.values()) >= {("acties", 2), ("acties", 3), ("indicatoren", 2)}
     _, report = validate_spreadsheet(plan / "voorbeeldstad-acties.csv", source_texts=[EXAMPLE / "plan-voorbeeldstad.txt"])
     assert report.violations == 0, report.as_text()

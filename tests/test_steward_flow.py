@@ -81,6 +81,7 @@ def test_steward_publishes_a_plan_from_the_spreadsheet_template(tmp_path, capsys
         assert page.status_code == 200
         assert "Wooncoach voor jongeren" in page.text and "Woonstichting Voorbeeldstad" in page.text
         assert "gemeente Zutphen" in page.text  # a partner from the shipped register
+        assert "wooncoach jongeren" in page.text  # a post (sheet functies) as partner
         # 6. A correction (version 2), then back to version 1.
         corrected = turtle.replace(b"Wooncoach voor jongeren die zelfstandig gaan wonen", b"Wooncoach voor jongeren")
         assert client.put("/store", params={"graph": GRAPH}, content=corrected, headers=auth).status_code == 204

@@ -9,6 +9,7 @@ restores earlier versions."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -190,7 +191,7 @@ async def _write(request: Request, *, merge: bool) -> Response:
     headers = {"ETag": outcome.version.etag}
     if outcome.created:
         return JSONResponse({"graph": graph, "version": outcome.version.number, "triples": outcome.triples},
-                            status_code=201, headers={**headers, "Location": f"/store?graph={graph}"})
+                            status_code=201, headers={**headers, "Location": "/store?" + urlencode({"graph": graph})})
     return Response(status_code=204, headers=headers)
 
 
@@ -306,7 +307,7 @@ def _area(c: AppContext) -> PublishedArea:
 def _published_list(c: AppContext) -> list[dict]:
     area = _area(c)
     return [{"graph": g, "version": area.current(g).number, "etag": area.current(g).etag,
-             "history": f"/store/history?graph={g}"} for g in area.graphs()]
+             "history": "/store/history?" + urlencode({"graph": g})} for g in area.graphs()]
 
 
 def _forget_derived(c: AppContext) -> None:

@@ -96,6 +96,8 @@ def test_put_valid_plan_is_live_at_once(client):
     assert ACTION not in actions_for_goal(client)
     r = put(client)
     assert r.status_code == 201 and r.json()["version"] == 1 and r.headers["etag"] == '"1"'
+    assert client.get(r.headers["location"]).headers["etag"] == '"1"'
+    assert client.get("/store").json()["graphs"][0]["graph"] == GRAPH
     assert ACTION in actions_for_goal(client)
     page = client.get("/id/voorbeeld/actie-1.html")
     assert page.status_code == 200 and "Wooncoach voor jongeren" in page.text
@@ -237,3 +239,14 @@ def test_after_write_hook_sees_every_accepted_write(client):
     finally:
         publish._after_write.remove(hook)
     assert seen == [(GRAPH, 33), (GRAPH, None)]
+
+
+def test_reads_need_no_token_head_and_default_graph(client):
+    assert put(client).status_code == 201
+    head = client.head("/store", params={"graph": GRAPH})
+    assert head.status_code == 200 and head.headers["etag"] == '"1"' and head.content == b""
+    default = client.get("/store?default", headers={"Accept": "application/n-triples"})
+    assert default.status_code == 200 and ACTION in default.text and "gemeente-zutphen" in default.text
+    shipped = client.get("/store", params={"graph": "https://w3id.org/beleidsgraaf/graph/register"})
+    assert shipped.status_code == 200 and "etag" not in shipped.headers  # shipped graphs have no versions
+    assert client.get("/store", params={"graph": "https://w3id.org/beleidsgraaf/graph/niets"}).status_code == 404

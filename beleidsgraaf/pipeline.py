@@ -203,12 +203,17 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
 
     from api.app import create_app
 
+    from .publish import load_published
+
     store: QueryStore
     if in_memory:
         log("note: with --in-memory, queries run in the server process: no time limit applies")
         store = Store.shipped()
+        load_published(store)
     elif is_store_spec(store_path):
         store = open_store(store_path)
+        if not is_remote_spec(store_path):
+            load_published(store)  # memory or rdflib: filled with the shipped data only
     else:
         path = Path(store_path or settings().store_dir)
         if not path.is_dir():

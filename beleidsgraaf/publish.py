@@ -324,6 +324,17 @@ def refresh_live_store(store, area: PublishedArea, graph: str, content: list[ox.
     raise UserError("deze opslag kan geen gepubliceerde grafen tonen zonder herstart; start de dienst opnieuw")
 
 
+def load_published(store, cfg: Settings | None = None) -> int:
+    """Put the published graphs into an in-memory store that was filled with the shipped
+    data only (serve --memory): a restart must not hide what stewards published."""
+    cfg = cfg or settings()
+    area = PublishedArea.default(cfg)
+    quads = area.all_quads(cfg)
+    if quads and hasattr(store, "add_quads"):
+        store.add_quads(quads)
+    return len(quads)
+
+
 def rebuild_store_version(link: Path, area: PublishedArea, cfg: Settings, *, source, changed: str | None) -> int:
     """Write a new version of the on-disk store at `link`: what `source` holds, with the
     published graphs (and their provenance) replaced by what the published area holds."""

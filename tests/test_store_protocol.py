@@ -250,3 +250,17 @@ def test_reads_need_no_token_head_and_default_graph(client):
     shipped = client.get("/store", params={"graph": "https://w3id.org/beleidsgraaf/graph/register"})
     assert shipped.status_code == 200 and "etag" not in shipped.headers  # shipped graphs have no versions
     assert client.get("/store", params={"graph": "https://w3id.org/beleidsgraaf/graph/niets"}).status_code == 404
+
+
+def test_rdflib_store_goes_live_and_a_restarted_memory_server_shows_published_graphs(published):
+    from beleidsgraaf.backends.rdflib_memory import RdflibStore
+    from beleidsgraaf.publish import load_published
+
+    with TestClient(create_app(RdflibStore.shipped())) as client:
+        assert put(client).status_code == 201
+        assert ACTION in actions_for_goal(client)
+    restarted = Store.shipped()  # what serve --memory starts from
+    assert GRAPH not in restarted.named_graphs()
+    assert load_published(restarted) > 0 and GRAPH in restarted.named_graphs()
+    with TestClient(create_app(restarted)) as client:
+        assert ACTION in actions_for_goal(client)

@@ -13,6 +13,7 @@ from beleidsgraaf.backends import QueryStore
 from beleidsgraaf.search_index import SearchIndex
 
 from . import browse, canned, docs, dumps, model, sparql, validate, yasgui
+from . import store as graph_store
 from .bodylimit import BodyLimitMiddleware, route_limits
 from .context import HERE, AppContext, make_templates, max_upload_from_env
 from .errors import install_handlers
@@ -47,7 +48,8 @@ def create_app(store: QueryStore, settings: Settings | None = None, *, max_uploa
     app.state.ctx = ctx
     app.add_middleware(BodyLimitMiddleware, limits=route_limits(ctx.max_upload_bytes))
     app.add_middleware(NewerBuildNotice, store=store)
-    # Researchers query from notebooks and browser tools on other origins; all is read-only.
+    # Researchers query from notebooks and browser tools on other origins. Writes to /store
+    # need a bearer token, which a page on another origin does not have.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["Content-Type", "Location"])
     app.add_middleware(SecurityHeadersMiddleware)
@@ -57,7 +59,7 @@ def create_app(store: QueryStore, settings: Settings | None = None, *, max_uploa
     docs.mount_assets(app)  # before /static, which would otherwise take /static/docs
     yasgui.mount_bundle(app)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (sparql, canned, browse, model, dumps, validate, docs, yasgui):
+    for module in (sparql, canned, browse, model, dumps, validate, graph_store, docs, yasgui):
         app.include_router(module.router)
     canned.add_query_operations(app, ctx.canned)
     # Browsers ask for /favicon.ico on every page; "no icon" beats a 404 in their console.

@@ -49,6 +49,7 @@ def route_limits(max_upload_bytes: int) -> dict[str, BodyLimit]:
                              "BELEIDSGRAAF_MAX_QUERY_BYTES"),
         "/validate": BodyLimit(max_upload_bytes + FORM_OVERHEAD_BYTES, "BELEIDSGRAAF_MAX_UPLOAD_BYTES",
                                shown_bytes=max_upload_bytes),
+        "/store": BodyLimit(max_upload_bytes, "BELEIDSGRAAF_MAX_UPLOAD_BYTES"),
     }
 
 

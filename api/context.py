@@ -101,11 +101,17 @@ class AppContext:
         return self.cache["shapes_store"]
 
     def shipped_data_graph(self) -> Graph:
-        """All data graphs (not the ontology) as rdflib, to resolve references when validating."""
+        """All data graphs (not the ontology), the published ones included, as rdflib, to
+        resolve references when validating; forgotten after every published write."""
         if "data_graph" not in self.cache:
             quads = (q for q in self.store.quads() if q.graph_name != ox.NamedNode(self.ontology_graph_iri))
             self.cache["data_graph"] = to_graph(quads)
         return self.cache["data_graph"]
+
+    def data_graph_without(self, graph: str) -> Graph:
+        """The data graphs but `graph` (a published graph a steward sends a new version of)."""
+        skip = {ox.NamedNode(self.ontology_graph_iri), ox.NamedNode(graph)}
+        return to_graph(q for q in self.store.quads() if q.graph_name not in skip)
 
     # -- links ---------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from beleidsgraaf.errors import ParameterError, RdfInputError
 from beleidsgraaf.rdfio import format_for
 from beleidsgraaf.results import compact
+from beleidsgraaf.convert import MappingError
 from beleidsgraaf.validation import ValidationReport
 from beleidsgraaf.validation_sandbox import Upload
 
@@ -23,14 +24,18 @@ router = APIRouter(tags=["Validatie"])
 
 REPORT_OFFERS = ["application/json", "text/turtle", HTML]
 FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
+SPREADSHEET_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RDF_MEDIA_TYPES = {"text/turtle", "application/x-turtle", "application/n-triples", "text/plain",
                    "application/ld+json", "application/rdf+xml", "application/xml", "text/xml", "application/trig"}
 FORMAT_CHOICES = {"turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples", "xml": "RDF/XML", "trig": "TriG"}
 
 VALIDATE_DOC = {
     "parameters": [
-        {"name": "with_shipped", "in": "query", "schema": {"type": "boolean", "default": False},
-         "description": "validate together with the shipped graph, so references to existing entities resolve"},
+        {"name": "alone", "in": "query", "schema": {"type": "boolean", "default": False},
+         "description": "validate the input alone; by default it is validated together with the shipped data "
+                        "and every published graph, so references to existing entities resolve"},
+        {"name": "graph", "in": "query", "schema": {"type": "string", "format": "iri"},
+         "description": "the published graph the input is a new version of: its current version is left out"},
         {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["", *FORMAT_CHOICES]},
          "description": "RDF format of the input when the Content-Type does not say"},
     ],
@@ -40,9 +45,12 @@ VALIDATE_DOC = {
         "application/n-triples": {"schema": {"type": "string"}},
         "application/rdf+xml": {"schema": {"type": "string"}},
         "application/trig": {"schema": {"type": "string"}},
+        SPREADSHEET_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary"}, "text": {"type": "string"},
-            "format": {"type": "string", "enum": ["", *FORMAT_CHOICES]}, "with_shipped": {"type": "boolean"}}}},
+            "format": {"type": "string", "enum": ["", *FORMAT_CHOICES]}, "alone": {"type": "boolean"},
+            "source_text": {"type": "string", "format": "binary",
+                            "description": "the plan's text: every bg:quote must be in it verbatim"}}}},
     }},
 }
 
@@ -68,18 +76,43 @@ async def validate(request: Request):
     data, fmt_name, media_type, source, with_shipped = await _read_input(request, c)
     if not data.strip():
         raise ApiError("er is niets om te valideren: kies een bestand of plak RDF-tekst")
+    spreadsheet = source.lower().endswith(".xlsx")
+    texts = await _source_texts(request, c)
     upload = Upload(data, fmt_name, media_type, source, with_shipped,
-                    store_path=getattr(getattr(c.store, "pool", None), "store_path", None))
-    # Parsing and SHACL run in a confined child process with time and memory limits (see
-    # beleidsgraaf/validation_sandbox.py); this process only waits, off the event loop, and
-    # only a few at a time.
+                    store_path=getattr(getattr(c.store, "pool", None), "store_path", None),
+                    replacing=request.query_params.get("graph") or None,
+                    source_texts=tuple(texts.items()), spreadsheet=spreadsheet)
+    # Parsing (or converting a spreadsheet) and SHACL run in a confined child process with
+    # time and memory limits (see beleidsgraaf/validation_sandbox.py); this process only
+    # waits, off the event loop, and only a few at a time.
     try:
-        format_for(fmt_name, path=source if not fmt_name and not media_type else None, media_type=media_type)
+        if not spreadsheet:
+            format_for(fmt_name, path=source if not fmt_name and not media_type else None, media_type=media_type)
         async with c.validation_slots.taken():
             report = await run_in_threadpool(c.validation_sandbox.validate, upload)
     except RdfInputError as exc:
         return _parse_error(request, exc, data)
+    except MappingError as exc:
+        return error_response(request, 400, "Spreadsheet past niet bij het sjabloon",
+                              f"{source}: " + "; ".join(exc.problems), extra={"problems": exc.problems})
     return _report_response(request, c, media, report, source, with_shipped)
+
+
+async def _source_texts(request: Request, c: AppContext) -> dict[str, str]:
+    """The plan's text uploaded beside the RDF (form field source_text): quotes must be in it."""
+    if _content_type(request) not in FORM_TYPES:
+        return {}
+    form = await request.form(max_part_size=c.max_upload_bytes + 1)  # parsed once, cached by Starlette
+    texts = {}
+    for upload in form.getlist("source_text"):
+        if isinstance(upload, str) or not upload.filename:
+            continue
+        try:
+            texts[upload.filename] = (await upload.read(c.max_upload_bytes + 1)).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiError(f"brontekst {upload.filename} is geen UTF-8-tekst; sla hem op als platte tekst "
+                           "(UTF-8) en probeer het opnieuw") from None
+    return texts
 
 
 def _browser_form(request: Request) -> bool:
@@ -115,11 +148,12 @@ async def _read_limited(request: Request, c: AppContext) -> bytes:
 async def _read_input(request: Request, c: AppContext) -> tuple[bytes, str | None, str | None, str, bool]:
     """(data, format name, media type, source name, with_shipped) from a form or a raw body."""
     content_type = _content_type(request)
-    with_shipped = _truthy(request.query_params.get("with_shipped"))
+    # With the existing data unless the caller asks for the input alone.
+    with_shipped = not _truthy(request.query_params.get("alone"))
     fmt_name = request.query_params.get("format") or None
     if content_type in FORM_TYPES:
         form = await request.form(max_part_size=c.max_upload_bytes + 1)
-        with_shipped = with_shipped or _truthy(form.get("with_shipped"))
+        with_shipped = with_shipped and not _truthy(form.get("alone"))
         fmt_name = (form.get("format") or fmt_name) or None
         upload = form.get("file")
         if upload is not None and not isinstance(upload, str) and upload.filename:
@@ -132,6 +166,8 @@ async def _read_input(request: Request, c: AppContext) -> tuple[bytes, str | Non
         if len(data) > c.max_upload_bytes:
             raise _too_large(c)
         return data, fmt_name, None, source, with_shipped
+    if content_type == SPREADSHEET_MEDIA_TYPE:
+        return await _read_limited(request, c), None, None, "invoer.xlsx", with_shipped
     if content_type and content_type not in RDF_MEDIA_TYPES and not fmt_name:
         raise UnsupportedMediaType(f"kan '{content_type}' niet valideren; stuur Turtle (text/turtle), JSON-LD "
                                    "(application/ld+json), N-Triples (application/n-triples), RDF/XML "
@@ -151,7 +187,7 @@ def _truthy(value) -> bool:
     """A yes/no switch from a query parameter or form field; anything else is a client error."""
     text = str(value or "").strip().lower()
     if text not in TRUE_WORDS | FALSE_WORDS:
-        raise ParameterError("with_shipped", f"'{str(value)[:40]}' is not a yes/no value; use true or false")
+        raise ParameterError("alone", f"'{str(value)[:40]}' is not a yes/no value; use true or false")
     return text in TRUE_WORDS
 
 
@@ -187,7 +223,7 @@ def _report_response(request: Request, c: AppContext, media: str, report: Valida
                "curie": compact(focus), "results": [{
                    "severity": r.severity, "path": compact(r.path) if r.path else None,
                    "path_href": c.href(r.path) if r.path else None, "value": r.value,
-                   "message": r.message_nl} for r in results]}
+                   "message": r.message_nl, "location": r.location} for r in results]}
               for focus, results in report.by_focus_node().items()]
     return c.templates.TemplateResponse(request, "report.html", {
         "title": "Validatierapport", "report": report, "groups": groups, "source": source,

@@ -61,8 +61,14 @@ def _parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="SHACL-validate RDF files or folders against our shapes")
     v.add_argument("paths", nargs="+", type=Path, help="RDF files (.ttl .nt .jsonld .rdf .trig) or folders")
-    v.add_argument("--with-shipped", action="store_true",
-                   help="validate together with the shipped graph so references to existing entities resolve")
+    v.add_argument("--alone", action="store_true",
+                   help="validate these files alone; by default they are validated together with the shipped "
+                        "data and every published graph, so links to existing entities resolve")
+    v.add_argument("--with-shipped", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for scripts
+    v.add_argument("--graph", metavar="IRI", help="the published graph these files are a new version of "
+                                                  "(its current version is left out of the context)")
+    v.add_argument("--source-text", type=Path, action="append", default=[], metavar="TXT",
+                   help="the plan's text (UTF-8): every bg:quote must be in it verbatim; repeatable")
     v.add_argument("--format", choices=["text", "json", "turtle"], default="text")
     v.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the messages (text format)")
     v.set_defaults(func=_cmd_validate)
@@ -84,6 +90,46 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"],
                    default="table")
     s.set_defaults(func=_cmd_sparql)
+
+    im = sub.add_parser("import", help="publish an RDF file as a named graph (SHACL-gated, with history)")
+    im.add_argument("file", type=Path, help="RDF file (.ttl .nt .jsonld .rdf)")
+    im.add_argument("--graph", required=True, metavar="IRI", help="the named graph to replace, one per plan")
+    im.add_argument("--steward", default=None, help="who publishes, for the provenance record (default: $USER)")
+    im.add_argument("--merge", action="store_true", help="add to the graph instead of replacing it")
+    im.add_argument("--source-text", type=Path, action="append", default=[], metavar="TXT",
+                    help="the plan's text (UTF-8): every bg:quote must be in it verbatim; repeatable")
+    im.add_argument("--format", choices=["text", "json", "turtle"], default="text", help="report format")
+    im.set_defaults(func=_cmd_import)
+
+    ex = sub.add_parser("export", help="write a published graph (or one of its versions) as RDF")
+    ex.add_argument("--graph", required=True, metavar="IRI")
+    ex.add_argument("--version", type=int, help="an earlier version (see 'beleidsgraaf history')")
+    ex.add_argument("--format", choices=["turtle", "nt", "jsonld", "xml"], default="turtle")
+    ex.set_defaults(func=_cmd_export)
+
+    hi = sub.add_parser("history", help="list the versions of a published graph (PROV-O: who, when, file hash)")
+    hi.add_argument("--graph", required=True, metavar="IRI")
+    hi.add_argument("--format", choices=["table", "json"], default="table")
+    hi.set_defaults(func=_cmd_history)
+
+    rs = sub.add_parser("restore", help="make an earlier version of a published graph current again")
+    rs.add_argument("--graph", required=True, metavar="IRI")
+    rs.add_argument("--version", type=int, required=True)
+    rs.add_argument("--steward", default=None, help="who restores, for the provenance record (default: $USER)")
+    rs.set_defaults(func=_cmd_restore)
+
+    tp = sub.add_parser("template", help="write the spreadsheet template for a plan (.xlsx, or CSV files)")
+    tp.add_argument("out", type=Path, help="plan.xlsx, or plan.csv for one CSV file per sheet (plan-acties.csv, ...)")
+    tp.set_defaults(func=_cmd_template)
+
+    cv = sub.add_parser("convert", help="convert a filled spreadsheet template to Turtle and validate it")
+    cv.add_argument("spreadsheet", type=Path, help="plan.xlsx, or one of the plan's CSV files (plan-acties.csv)")
+    cv.add_argument("--out", type=Path, help="Turtle file to write (default: next to the spreadsheet, .ttl)")
+    cv.add_argument("--alone", action="store_true", help="validate without the existing data")
+    cv.add_argument("--graph", metavar="IRI", help="the published graph this plan is a new version of")
+    cv.add_argument("--source-text", type=Path, action="append", default=[], metavar="TXT",
+                    help="the plan's text (UTF-8): every quote must be in it verbatim; repeatable")
+    cv.set_defaults(func=_cmd_convert)
 
     sy = sub.add_parser("synth", help="write a deterministic synthetic dataset for scale tests")
     sy.add_argument("--municipalities", "-n", type=int, required=True,
@@ -125,13 +171,115 @@ def _cmd_build(args) -> int:
 def _cmd_validate(args) -> int:
     from .pipeline import validate_paths
 
-    report = validate_paths(args.paths, with_shipped=args.with_shipped)
+    report = validate_paths(args.paths, alone=args.alone and not args.with_shipped, replacing=args.graph,
+                            source_texts=args.source_text)
     if args.format == "json":
         print(report.as_json())
     elif args.format == "turtle":
         print(report.as_turtle())
     else:
         print(report.as_text(args.lang))
+    return EXIT_OK if report.violations == 0 else EXIT_INVALID
+
+
+def _cmd_import(args) -> int:
+    from .publish import Rejected
+    from .publish_cli import import_file
+
+    try:
+        outcome = import_file(args.file, args.graph, steward=_steward(args), merge=args.merge,
+                              source_texts=args.source_text, log=_err)
+    except Rejected as exc:
+        _print_report(exc.report, args.format)
+        _err(f"niet gepubliceerd: {args.file} voldoet niet aan de vormen; er is niets gewijzigd")
+        return EXIT_INVALID
+    print(f"gepubliceerd: <{args.graph}> versie {outcome.version.number}, {outcome.triples} triples")
+    return EXIT_OK
+
+
+def _cmd_export(args) -> int:
+    from .publish_cli import export_graph
+
+    sys.stdout.write(export_graph(args.graph, args.version, args.format).decode("utf-8"))
+    return EXIT_OK
+
+
+def _cmd_history(args) -> int:
+    import json
+
+    from .publish import history
+
+    versions = history(_graph_iri(args.graph))
+    if not versions:
+        raise UserError(f"graaf <{args.graph}> is nooit gepubliceerd; 'beleidsgraaf import' publiceert hem")
+    if args.format == "json":
+        print(json.dumps(versions, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    rows = [[str(v["version"]) + (" (huidig)" if v["current"] else ""), v["action"] or "", v["steward"] or "",
+             v["time"] or "", (v["file_sha256"] or "")[:16]] for v in versions]
+    header = ["versie", "wat", "wie", "wanneer", "bestand (sha256)"]
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+    for row in [header, ["-" * w for w in widths]] + rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    return EXIT_OK
+
+
+def _cmd_restore(args) -> int:
+    from .publish import Rejected
+    from .publish_cli import restore_version
+
+    try:
+        outcome = restore_version(_graph_iri(args.graph), args.version, steward=_steward(args), log=_err)
+    except Rejected as exc:
+        _print_report(exc.report, "text")
+        _err("niet teruggezet: die versie voldoet niet meer aan de vormen met de huidige gegevens")
+        return EXIT_INVALID
+    print(f"teruggezet: <{args.graph}> versie {args.version} is nu versie {outcome.version.number}")
+    return EXIT_OK
+
+
+def _steward(args) -> str:
+    import getpass
+
+    return args.steward or getpass.getuser()
+
+
+def _graph_iri(value: str) -> str:
+    from .publish_cli import checked_graph_iri
+
+    return checked_graph_iri(value)
+
+
+def _print_report(report, fmt: str) -> None:
+    if fmt == "json":
+        print(report.as_json())
+    elif fmt == "turtle":
+        print(report.as_turtle())
+    else:
+        print(report.as_text("nl"))
+
+
+def _cmd_template(args) -> int:
+    from .convert import write_template
+
+    for path in write_template(args.out):
+        print(f"sjabloon geschreven: {path}")
+    return EXIT_OK
+
+
+def _cmd_convert(args) -> int:
+    from .convert import MappingError
+    from .pipeline import validate_spreadsheet
+
+    try:
+        conversion, report = validate_spreadsheet(args.spreadsheet, alone=args.alone, replacing=args.graph,
+                                                  source_texts=args.source_text)
+    except MappingError as exc:
+        raise UserError(str(exc)) from None
+    out = args.out or args.spreadsheet.with_name(args.spreadsheet.stem.removesuffix("-acties") + ".ttl")
+    out.write_bytes(conversion.turtle())
+    print(report.as_text("nl"))
+    _err(f"Turtle geschreven: {out} ({len(conversion.quads)} triples)")
     return EXIT_OK if report.violations == 0 else EXIT_INVALID
 
 

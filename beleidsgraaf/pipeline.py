@@ -16,6 +16,7 @@ from .config import settings
 from .dataset import GraphFile, data_files, ontology_files, ontology_graph, read_graph_file
 from .errors import UserError
 from .rdfio import read_file, to_graph
+from .published import PROV_GRAPH_NAME, PublishedArea
 from .store import Store, build_store, read_shipped_quads
 from .validation import ValidationReport, validate_graph
 
@@ -48,17 +49,61 @@ def read_user_graph(paths: list[Path]) -> Graph:
     return graph
 
 
-def validate_paths(paths: list[Path], *, with_shipped: bool = False) -> ValidationReport:
-    """Validate files in the validation sandbox, under the same limits as uploads."""
+def validate_paths(paths: list[Path], *, alone: bool = False, replacing: str | None = None,
+                   source_texts: list[Path] = ()) -> ValidationReport:
+    """Validate RDF files together with the shipped data and every published graph (so links
+    to existing entities resolve), or `alone`. `replacing` names a published graph the
+    files are a new version of: its current version is left out of the context. Quotes
+    are checked against `source_texts` and the shipped source texts of cited documents.
+    Parsing and SHACL run in the validation sandbox, under the same limits as uploads."""
     from .validation_sandbox import Sandbox, Upload
 
     files = collect_rdf_files(paths)
+    texts = read_source_texts(list(source_texts))
     sandbox = Sandbox(keep_spare=False)
     try:
-        return sandbox.validate(Upload(b"", None, None, ", ".join(str(p) for p in paths), with_shipped,
-                                       files=tuple(str(f.resolve()) for f in files)))
+        return sandbox.validate(Upload(b"", None, None, ", ".join(str(p) for p in paths), not alone,
+                                       files=tuple(str(f.resolve()) for f in files), replacing=replacing,
+                                       source_texts=tuple(texts.items())))
     finally:
         sandbox.close()
+
+
+def validated_report(data: Graph, context: Graph | None, texts: dict[str, str]) -> ValidationReport:
+    """The SHACL report on `data` (with `context` for references), plus the quotes that are
+    not verbatim in a submitted or shipped source text."""
+    from .quotes import submitted_quote_results
+
+    report = validate_graph(data, context=context)
+    quotes = submitted_quote_results(data, context, texts, settings().data_dir)
+    return report.with_results(quotes, [data] + ([context] if context is not None else []))
+
+
+def validate_spreadsheet(path: Path, *, alone: bool = False, replacing: str | None = None,
+                         source_texts: list[Path] = (), texts: dict[str, str] | None = None):
+    """Convert a filled spreadsheet template (beleidsgraaf.convert) and validate the result
+    like any RDF file; every result names its sheet, row and column."""
+    from .convert import convert, sheets
+    from .publish import validation_context
+
+    conversion = convert(path)
+    if not conversion.quads:
+        raise UserError(f"{path}: het spreadsheet levert geen triples op; vul het sjabloon (beleidsgraaf template)")
+    context = None if alone else validation_context(exclude=replacing)
+    all_texts = {**read_source_texts(list(source_texts)), **(texts or {})}
+    report = validated_report(conversion.graph, context, all_texts)
+    return conversion, conversion.locate(report, sheets())
+
+
+def read_source_texts(paths: list[Path]) -> dict[str, str]:
+    texts = {}
+    for path in paths:
+        try:
+            texts[Path(path).name] = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"{path}: kan de brontekst niet lezen als UTF-8-tekst: "
+                            f"{getattr(exc, 'strerror', None) or exc}") from None
+    return texts
 
 
 def read_extra_quads(paths: list[Path], cfg=None) -> list[ox.Quad]:
@@ -77,6 +122,16 @@ def read_extra_quads(paths: list[Path], cfg=None) -> list[ox.Quad]:
     return quads
 
 
+def published_quads(cfg, log: Callable[[str], None] = _quiet) -> list[ox.Quad]:
+    """The graphs data stewards published (see beleidsgraaf.published): every build keeps
+    them, beside the shipped data."""
+    area = PublishedArea.default(cfg)
+    quads = area.all_quads(cfg)
+    if quads:
+        log(f"published graphs from {area.root}: {len(area.graphs())} graphs, {len(quads)} quads with provenance")
+    return quads
+
+
 def build(store_path: Path | str, *, validate: bool = True, materialise: bool = False, reason: bool = False,
           extra: list[Path] | None = None, log: Callable[[str], None] = _quiet) -> bool:
     """Validate the shipped data (and any extra files) and write the store (a folder, or the
@@ -86,10 +141,13 @@ def build(store_path: Path | str, *, validate: bool = True, materialise: bool = 
     quads = read_shipped_quads(cfg)  # parsed once; validation, reasoning and the store share it
     if extra:
         quads.extend(read_extra_quads(extra, cfg))
+    published = published_quads(cfg, log)
+    quads.extend(published)
     ontology_graph_name = ox.NamedNode(cfg.graph_ns + "ontology")
+    provenance_graph_name = ox.NamedNode(cfg.graph_ns + PROV_GRAPH_NAME)
     # Only what needs rdflib gets the (slow, large) rdflib copy: a big --skip-validation build does not.
-    data = to_graph(q for q in quads if q.graph_name != ontology_graph_name) if validate or reason or materialise \
-        else None
+    data = to_graph(q for q in quads if q.graph_name not in (ontology_graph_name, provenance_graph_name)) \
+        if validate or reason or materialise else None
     if validate:
         report = validate_graph(data)
         log(f"validation: {report.summary()}")
@@ -180,12 +238,17 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
     from api.app import create_app
     from api.longurl import LongUrlH11Protocol
 
+    from .publish import load_published
+
     store: QueryStore
     if in_memory:
         log("note: with --in-memory, queries run in the server process: no time limit applies")
         store = Store.shipped()
+        load_published(store)
     elif is_store_spec(store_path):
         store = open_store(store_path)
+        if not is_remote_spec(store_path):
+            load_published(store)  # memory or rdflib: filled with the shipped data only
     else:
         path = Path(store_path or settings().store_dir)
         if not path.is_dir():

@@ -77,6 +77,38 @@ def check_quotes(graph: Graph, data_dir: Path, subjects: set | None = None) -> l
     return sorted(problems, key=lambda p: (p.subject, p.quote))
 
 
+def submitted_quote_results(data: Graph, context: Graph | None, texts: dict[str, str],
+                            data_dir: Path) -> list:
+    """Validation results for the quotes in `data` (a steward's file) that are not verbatim
+    in a source text: the texts submitted with it (`texts`, name -> text) or the shipped
+    source text of the document it cites. A quote with no text to check against is not
+    reported (the report's summary says when no source text was given)."""
+    from .validation import ValidationResult
+
+    lookup = data + context if context is not None else data
+    shipped = SourceTexts(lookup, data_dir)
+    submitted = {name: collapse(text) for name, text in texts.items()}
+    results = []
+    for subject, quote in sorted(data.subject_objects(QUOTE)):
+        own = [shipped.text_of(d) for d in lookup.objects(subject, DCTERMS.source)]
+        available = [t for t in own if t is not None] + list(submitted.values())
+        if not available or any(collapse(str(quote)) in text for text in available):
+            continue
+        names = ", ".join(submitted) or "de brontekst van het document"
+        results.append(ValidationResult(
+            focus_node=str(subject), focus_label=None, path=str(QUOTE), value=str(quote), severity="Violation",
+            message_nl=f"Citaat (bg:quote) \"{_clip(str(quote))}\" staat niet letterlijk in {names}: kopieer de "
+                       "tekst precies uit de bron (verschillen in witruimte en regeleinden tellen niet).",
+            message_en=f"Quote (bg:quote) \"{_clip(str(quote))}\" is not verbatim in {names}: copy the text exactly "
+                       "from the source (whitespace and line breaks do not count).",
+            shape=None, constraint=BG + "QuoteInSourceText"))
+    return results
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 90 else text[:90] + "…"
+
+
 def main(argv: list[str] | None = None) -> int:
     """python -m beleidsgraaf.quotes [FILE ...]: check quotes of the given data files (default: all)."""
     cfg = settings()

@@ -52,6 +52,12 @@ class Store:
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         self._store.bulk_extend(quads)
 
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        """Make named graph `graph` hold exactly `quads` (a published graph going live)."""
+        name = ox.NamedNode(graph)
+        self._store.remove_graph(name)
+        self._store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, name) for q in quads)
+
     def flush(self) -> None:
         self._store.flush()
 

@@ -7,7 +7,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH, SKOS
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 
 from . import shacl_engine
 from .dataset import bind_prefixes, ontology_graph, shapes_graph
@@ -29,6 +30,7 @@ class ValidationResult:
     message_en: str
     shape: str | None
     constraint: str | None
+    location: str | None = None  # where in the steward's source, e.g. "blad acties, rij 3, kolom G (gereed)"
 
 
 @dataclass
@@ -57,7 +59,24 @@ class ValidationReport:
     def summary(self) -> str:
         c = self.counts
         verdict = "conforms" if self.violations == 0 else "does not conform"
-        return f"{verdict}: {c['Violation']} violations, {c['Warning']} warnings, {c['Info']} info"
+        return (f"{verdict}: {counted(c['Violation'], 'violation', 'violations')}, "
+                f"{counted(c['Warning'], 'warning', 'warnings')}, {c['Info']} info")
+
+    def summary_nl(self) -> str:
+        c = self.counts
+        verdict = "voldoet" if self.violations == 0 else "voldoet niet"
+        return (f"{verdict}: {counted(c['Violation'], 'overtreding', 'overtredingen')}, "
+                f"{counted(c['Warning'], 'waarschuwing', 'waarschuwingen')}, "
+                f"{counted(c['Info'], 'melding', 'meldingen')}")
+
+    def with_results(self, extra: list[ValidationResult], graphs: list[Graph] = ()) -> "ValidationReport":
+        """This report with more results (checks beyond SHACL, such as quotes in source texts)."""
+        for r in extra:
+            if r.focus_label is None:
+                r.focus_label = _label(list(graphs), URIRef(r.focus_node))
+        results = sorted(self.results + list(extra), key=_reading_order)
+        return ValidationReport(conforms=not any(r.severity == "Violation" for r in results), results=results,
+                                report_triples=self.report_triples)
 
     def by_focus_node(self) -> dict[str, list[ValidationResult]]:
         grouped: dict[str, list[ValidationResult]] = {}
@@ -73,19 +92,27 @@ class ValidationReport:
             for r in results:
                 message = r.message_nl if lang == "nl" else r.message_en
                 where = f" {compact(r.path)}" if r.path else ""
-                value = f" = {r.value}" if r.value is not None else ""
-                lines.append(f"  {r.severity}:{where}{value}: {message}")
-        lines.append(self.summary())
+                # Without a property the message itself names the field and the value.
+                value = f" = {r.value}" if r.path and r.value is not None else ""
+                at = f"[{r.location}] " if r.location else ""
+                lines.append(f"  {r.severity}:{where}{value}: {at}{message}")
+        lines.append(self.summary_nl() if lang == "nl" else self.summary())
         return "\n".join(lines)
 
     def as_json(self) -> str:
-        return json.dumps({"conforms": self.violations == 0, "summary": self.summary(), "counts": self.counts,
+        return json.dumps({"conforms": self.violations == 0, "summary": self.summary(),
+                           "summary_nl": self.summary_nl(), "counts": self.counts,
                            "results": [asdict(r) for r in self.results]}, ensure_ascii=False, indent=2)
 
     def as_turtle(self) -> str:
         graph = self.report_graph
         bind_prefixes(graph)
         return graph.serialize(format="turtle")
+
+
+def counted(n: int, singular: str, plural: str) -> str:
+    """"1 overtreding", "2 overtredingen": the noun agrees with the number."""
+    return f"{n} {singular if n == 1 else plural}"
 
 
 def validate_graph(data: Graph, *, context: Graph | None = None, shapes: Graph | None = None,
@@ -126,21 +153,124 @@ def _result(report: ReportTriples, node, graphs: list[Graph], shapes: Graph) -> 
     generic = messages.get("") or next(iter(messages.values()), "")
     path = report.value(node, SH.resultPath)
     value = report.value(node, SH.value)
+    detail_nl, detail_en = explain(report.value(node, SH.sourceConstraintComponent),
+                                   report.value(node, SH.sourceShape), shapes, graphs, focus, path, value)
     return ValidationResult(
         focus_node=str(focus),
         focus_label=_label(graphs, focus),
         path=str(path) if isinstance(path, URIRef) else None,
         value=None if value is None else str(value),
         severity=SEVERITY_NAMES.get(report.value(node, SH.resultSeverity), "Violation"),
-        message_nl=messages.get("nl", generic),
-        message_en=messages.get("en", generic),
+        message_nl=_joined(messages.get("nl", generic), detail_nl),
+        message_en=_joined(messages.get("en", generic), detail_en),
         shape=_str_or_none(report.value(node, SH.sourceShape)),
         constraint=_str_or_none(report.value(node, SH.sourceConstraintComponent)),
     )
 
 
+# A correct value for each datatype a steward may have to write, as Turtle.
+EXAMPLES = {XSD.date: '"2025-12-31"^^xsd:date', XSD.gYearMonth: '"2025-12"^^xsd:gYearMonth',
+            XSD.gYear: '"2025"^^xsd:gYear', XSD.integer: '"12"^^xsd:integer (of gewoon 12)',
+            XSD.decimal: '"12.5"^^xsd:decimal (of gewoon 12.5)', XSD.string: '"tekst"',
+            RDF.langString: '"tekst"@nl', XSD.anyURI: '"https://..."^^xsd:anyURI', XSD.boolean: "true",
+            XSD.nonNegativeInteger: '"12"^^xsd:nonNegativeInteger'}
+
+
+def explain(component, shape, shapes: Graph, graphs: list[Graph], focus, path, value) -> tuple[str, str]:
+    """What the shape's own message may leave out: which field, which value, and what is
+    allowed (a correct example, or the allowed values by name). Dutch and English."""
+    name = SH_NAMES.get(component)
+    allowed_nl = allowed_en = None
+    if name in ("datatype", "node", "or"):
+        datatypes = _datatypes(shapes, shape, name)
+        if datatypes:
+            examples = ", ".join(EXAMPLES.get(d, compact(str(d))) for d in datatypes)
+            allowed_nl, allowed_en = f"bijv. {examples}", f"e.g. {examples}"
+    elif name == "in":
+        options = list(Collection(shapes, shapes.value(shape, SH["in"]))) if shapes.value(shape, SH["in"]) else []
+        listed = "; ".join(f"{_label(graphs, o) or o} ({compact(str(o))})" if isinstance(o, URIRef) else f'"{o}"'
+                           for o in options)
+        if listed:
+            allowed_nl, allowed_en = f"kies uit: {listed}", f"choose from: {listed}"
+    elif name == "class":
+        expected = shapes.value(shape, SH["class"])
+        if expected is not None:
+            label = _label(graphs, expected) or compact(str(expected))
+            allowed_nl = f"verwijs naar een {label} ({compact(str(expected))}) die in de graaf staat"
+            allowed_en = f"refer to a {compact(str(expected))} that is in the graph"
+    elif name == "maxCount" and isinstance(path, URIRef):
+        given = len({o for g in graphs for o in g.objects(focus, path)})
+        most = shapes.value(shape, SH.maxCount)
+        allowed_nl = f"{given} waarden gegeven, hooguit {most} toegestaan"
+        allowed_en = f"{given} values given, at most {most} allowed"
+    parts_nl, parts_en = [], []
+    if isinstance(path, URIRef):
+        field = _label(graphs, path)
+        parts_nl.append(f"veld {compact(str(path))}" + (f" ({field})" if field else ""))
+        parts_en.append(f"field {compact(str(path))}")
+    elif shape is not None:
+        alternatives = _alternative_path(shapes, shapes.value(shape, SH.path))
+        if alternatives:
+            parts_nl.append("veld " + " of ".join(alternatives))
+            parts_en.append("field " + " or ".join(alternatives))
+    if value is not None:
+        shown = f'"{value}"' if isinstance(value, Literal) else compact(str(value))
+        parts_nl.append(f"waarde {shown}")
+        parts_en.append(f"value {shown}")
+    if allowed_nl:
+        parts_nl.append(allowed_nl)
+        parts_en.append(allowed_en)
+    return "; ".join(parts_nl), "; ".join(parts_en)
+
+
+SH_NAMES = {SH[f"{n[0].upper()}{n[1:]}ConstraintComponent"]: n
+            for n in ("datatype", "node", "or", "in", "class", "maxCount")}
+
+
+def _alternative_path(shapes: Graph, path) -> list[str]:
+    """The properties of an sh:alternativePath (e.g. bg:initiator of bg:partner)."""
+    options = shapes.value(path, SH.alternativePath) if isinstance(path, BNode) else None
+    return [compact(str(p)) for p in Collection(shapes, options)] if options is not None else []
+
+
+def _datatypes(shapes: Graph, shape, name: str) -> list:
+    """The datatypes a datatype, node (e.g. bgsh:DateLike) or or-constraint allows."""
+    if shape is None:
+        return []
+    if name == "datatype":
+        return [d for d in shapes.objects(shape, SH.datatype)]
+    lists = []
+    if name == "node":
+        for target in shapes.objects(shape, SH.node):
+            lists.extend(shapes.objects(target, SH["or"]))
+            lists.extend([target])
+    else:
+        lists.extend(shapes.objects(shape, SH["or"]))
+    found = []
+    for item in lists:
+        members = list(Collection(shapes, item)) if (item, RDF.first, None) in shapes else [item]
+        for member in members:
+            found.extend(d for d in shapes.objects(member, SH.datatype) if d not in found)
+    return found
+
+
+def _joined(message: str, detail: str) -> str:
+    """The shape's message, then the detail it does not already give."""
+    parts = [part for part in detail.split("; ") if not _said_in(part, message)]
+    detail = "; ".join(parts)
+    if not detail:
+        return message
+    return f"{message.rstrip()} ({detail})" if message else detail
+
+
+def _said_in(part: str, message: str) -> bool:
+    first = part.removeprefix("bijv. ").removeprefix("e.g. ").split(", ")[0].split(" (")[0]
+    return part.startswith(("bijv. ", "e.g. ")) and first in message
+
+
 def _label(graphs: list[Graph], node) -> str | None:
-    labels = [lit for graph in graphs for lit in graph.objects(node, SKOS.prefLabel)]
+    labels = [lit for graph in graphs for lit in graph.objects(node, SKOS.prefLabel)] or \
+        [lit for graph in graphs for lit in graph.objects(node, RDFS.label)]
     for lit in labels:
         if isinstance(lit, Literal) and lit.language == "nl":
             return str(lit)

@@ -69,6 +69,9 @@ class Upload:
     with_shipped: bool
     store_path: str | None = None  # the store version to take the shipped data from (else data/)
     files: tuple[str, ...] = ()  # files to read instead of `data` (the command line)
+    replacing: str | None = None  # a published graph the input is a new version of (left out)
+    source_texts: tuple[tuple[str, str], ...] = ()  # (name, text): quotes must be verbatim in one
+    spreadsheet: bool = False  # `data` is a filled spreadsheet template (.xlsx)
 
 
 SPLIT_ADVICE = ("split the file into parts of at most {max} triples (for instance one file per plan or per "
@@ -167,6 +170,10 @@ def _unpacked(answer: tuple, limits: ValidationLimits):
             + SPLIT_ADVICE.format(max=limits.max_triples, env=ENV_MAX_TRIPLES))
     if kind == "user":
         raise UserError(answer[1])
+    if kind == "mapping":
+        from .convert import MappingError
+
+        raise MappingError(answer[1])
     raise ValidationFailed(answer[1])
 
 
@@ -196,19 +203,24 @@ def _child_main(memory_mb: int, max_triples: int) -> None:
 
 
 def _validated(upload: Upload, max_triples: int) -> tuple:
+    from .convert import MappingError
+    from .pipeline import validated_report
     from .rdfio import to_graph
-    from .validation import validate_graph
 
     try:
+        if upload.spreadsheet:
+            return ("report", _validated_spreadsheet(upload))
         quads = _quads(upload)
         if not quads:  # as much a mistake as an empty file: not a pass
             return ("user", f"{upload.source}: holds no triples; nothing to validate (is it the right file and format?)")
         if len(quads) > max_triples:
             return ("too-many", len(quads))
-        context = _shipped_data(upload.store_path) if upload.with_shipped else None
-        return ("report", validate_graph(to_graph(quads), context=context))
+        context = _shipped_data(upload.store_path, upload.replacing) if upload.with_shipped else None
+        return ("report", validated_report(to_graph(quads), context, dict(upload.source_texts)))
     except RdfInputError as exc:
         return ("parse", (exc.source, exc.reason, exc.line, exc.column))
+    except MappingError as exc:
+        return ("mapping", list(exc.problems))
     except UserError as exc:
         return ("user", str(exc))
     except RecursionError:
@@ -216,6 +228,19 @@ def _validated(upload: Upload, max_triples: int) -> tuple:
                           "deeply to validate: flatten nested blank nodes and lists into nodes with their own IRI")
     except MemoryError:
         return None  # reported as the memory limit
+
+
+def _validated_spreadsheet(upload: Upload):
+    import tempfile
+
+    from .pipeline import validate_spreadsheet
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "plan.xlsx"
+        path.write_bytes(upload.data)
+        _, report = validate_spreadsheet(path, alone=not upload.with_shipped, replacing=upload.replacing,
+                                         texts=dict(upload.source_texts))
+    return report
 
 
 def _quads(upload: Upload) -> list:
@@ -228,20 +253,25 @@ def _quads(upload: Upload) -> list:
     return parse_quads(upload.data, fmt, upload.source)
 
 
-def _shipped_data(store_path: str | None):
+def _shipped_data(store_path: str | None, replacing: str | None):
+    """What an upload is validated with: the data graphs of the served store version (the
+    shipped and the published ones), without the ontology, the provenance records and the
+    graph the upload replaces; without a store, data/ and the published folder."""
     import pyoxigraph as ox
 
     from .config import settings
+    from .published import PROV_GRAPH_NAME
+    from .publish import validation_context
     from .rdfio import to_graph
-    from .store import read_shipped_quads
 
+    if not store_path:
+        return validation_context(exclude=replacing)
     cfg = settings()
-    ontology = ox.NamedNode(cfg.graph_ns + "ontology")
-    if store_path:
-        quads = ox.Store.read_only(store_path).quads_for_pattern(None, None, None, None)
-    else:
-        quads = read_shipped_quads(cfg)
-    return to_graph(q for q in quads if q.graph_name != ontology)
+    skip = {ox.NamedNode(cfg.graph_ns + "ontology"), ox.NamedNode(cfg.graph_ns + PROV_GRAPH_NAME)}
+    if replacing:
+        skip.add(ox.NamedNode(replacing))
+    quads = ox.Store.read_only(store_path).quads_for_pattern(None, None, None, None)
+    return to_graph(q for q in quads if q.graph_name not in skip)
 
 
 if __name__ == "__main__":

@@ -475,13 +475,35 @@ class PooledStore:
         from .store import Store
         from .versions import hold_version
 
-        self.link = Path(store_path)
+        self.link = Path(store_path)  # a build or a published write swaps the version it names
+        self.limits = limits
         resolved = self.link.resolve()
         self.version = resolved
         self._checked_at, self._newer = 0.0, False
         self._hold = hold_version(resolved)  # a later build keeps this version while we serve it
         self.pool = QueryPool(resolved, limits)
         self._local = Store.open(resolved)
+
+    def reopen(self) -> None:
+        """Serve the store version the link names now (after a published write). New
+        queries go to fresh workers at once; the old workers finish what they run and stop."""
+        from .store import Store
+
+        from .versions import hold_version, release
+
+        resolved = self.link.resolve()
+        old_pool, old_hold = self.pool, self._hold
+        self._hold = hold_version(resolved)
+        self.pool, self._local = QueryPool(resolved, self.limits), Store.open(resolved)
+        self.version, self._checked_at = resolved, 0.0
+
+        def retire() -> None:  # after the old workers' last possible answer
+            old_pool.close()
+            release(old_hold)
+
+        grace = threading.Timer(old_pool.limits.timeout + 1, retire)
+        grace.daemon = True
+        grace.start()
 
     def query(self, sparql: str, **options):
         return self.pool.query(sparql, **options)

@@ -94,14 +94,14 @@ def test_pasted_text_in_form(client):
 
 
 def test_valid_data_conforms(client):
-    r = post(client, REFERS_TO_SHIPPED, "text/turtle", with_shipped="true")
+    r = post(client, REFERS_TO_SHIPPED, "text/turtle")  # with the existing data by default
     assert r.status_code == 200
     report = r.json()
     assert report["conforms"] is True, report["results"]
 
 
-def test_references_to_shipped_entities_resolve_only_with_shipped(client):
-    alone = post(client, REFERS_TO_SHIPPED, "text/turtle").json()
+def test_references_to_shipped_entities_do_not_resolve_alone(client):
+    alone = post(client, REFERS_TO_SHIPPED, "text/turtle", alone="true").json()
     assert any("doel (bg:Goal)" in res["message_nl"] for res in alone["results"])
 
 

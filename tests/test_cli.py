@@ -23,13 +23,13 @@ def run(capsys, *argv):
 
 def test_validate_valid_file_exits_0(capsys):
     code, out, _ = run(capsys, "validate", str(CASES / "_base.ttl"))
-    assert code == 0 and "0 violations" in out
+    assert code == 0 and "voldoet: 0 overtredingen" in out
 
 
 def test_validate_invalid_file_exits_1_with_dutch_message(capsys):
     code, out, _ = run(capsys, "validate", str(CASES / "_base.ttl"), str(CASES / "action-no-strand.ttl"))
     assert code == 1
-    assert "Actie hoort bij geen actielijn" in out and "1 violations" in out
+    assert "Actie hoort bij geen actielijn" in out and "1 overtreding," in out
 
 
 def test_validate_json_and_turtle_formats(capsys):
@@ -53,8 +53,8 @@ def test_validate_with_shipped_resolves_references(capsys, tmp_path):
         "  bg:quote \"Kracht in kwetsbaarheid\" ; bg:actorScope bg:scope-regio-als-geheel ;\n"
         "  bg:partOfStrand <https://w3id.org/beleidsgraaf/id/actielijn/regiovisie-bw-mo-2024-2026/actielijn-1> .\n",
         encoding="utf-8")
-    code_alone, out_alone, _ = run(capsys, "validate", str(own))
-    code_with, out_with, _ = run(capsys, "validate", "--with-shipped", str(own))
+    code_alone, out_alone, _ = run(capsys, "validate", "--alone", str(own))
+    code_with, out_with, _ = run(capsys, "validate", str(own))  # with the existing data by default
     assert code_alone == 1 and "beleidsdocument" in out_alone
     assert code_with == 0, out_with
 
@@ -161,7 +161,7 @@ def test_empty_file_is_an_error_not_a_pass(capsys, tmp_path):
     empty = tmp_path / "empty.ttl"
     empty.write_text("# nothing here\n", encoding="utf-8")
     code, _, err = run(capsys, "validate", str(empty))
-    assert code == 2 and "holds no triples" in err
+    assert code == 2 and "bevat geen triples" in err
 
 
 def test_a_store_older_than_the_data_is_reported(capsys, tmp_path, monkeypatch):

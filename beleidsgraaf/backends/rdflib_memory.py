@@ -61,6 +61,12 @@ class RdflibStore:
             graphs[name].add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
         self._views.clear()
 
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        """Make named graph `graph` hold exactly `quads` (a published graph going live)."""
+        with self._lock:
+            self._dataset.remove_graph(URIRef(graph))
+            self.add_quads(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph)) for q in quads)
+
     # -- reading -----------------------------------------------------------------------
 
     def __len__(self) -> int:

@@ -1,0 +1,319 @@
+"""The SPARQL 1.1 Graph Store HTTP Protocol at /store: data stewards publish plans, one
+named graph each (`?graph=IRI`); `?default` (the union of all graphs) is read-only.
+
+Reads need no token; writes (PUT replaces, POST adds, DELETE removes) need
+`Authorization: Bearer <token>` (see beleidsgraaf.stewards) and pass the SHACL gate of
+beleidsgraaf.publish, which this router only calls. /store/history lists, fetches and
+restores earlier versions."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from beleidsgraaf import publish
+from beleidsgraaf.errors import RdfInputError, UserError
+from beleidsgraaf.published import PublishedArea
+from beleidsgraaf.rdfio import format_for, parse_quads
+from beleidsgraaf.results import serialize_triples
+from beleidsgraaf.stewards import NotAuthenticated, NotAuthorised, WritesDisabled, authorise, configured_stewards
+from beleidsgraaf.validation import ValidationReport
+
+from .context import AppContext, ctx
+from .errors import ApiError, UnsupportedMediaType, error_response
+from .negotiation import GRAPH_KEYS, GRAPH_TYPES, negotiate
+from .responses import BODY_ERRORS, error, ok
+
+router = APIRouter(tags=["Publiceren (Graph Store Protocol)"])
+
+GRAPH_PARAMS = [
+    {"name": "graph", "in": "query", "schema": {"type": "string", "format": "iri"},
+     "description": "the named graph (one per plan), e.g. https://w3id.org/beleidsgraaf/graph/voorbeeld/plan"},
+    {"name": "default", "in": "query", "schema": {"type": "string"},
+     "description": "the default graph (the union of all graphs); read-only"},
+]
+WRITE_ERRORS = {
+    401: error("geen of een onbekende sleutel (Authorization: Bearer)"),
+    403: error("deze steward mag deze graaf niet schrijven, of het is een meegeleverde graaf"),
+    405: error("schrijven is uitgeschakeld (geen sleutel ingesteld) of de standaardgraaf is alleen-lezen"),
+    412: error("If-Match noemt niet de huidige versie: de graaf is intussen gewijzigd"),
+    **BODY_ERRORS,
+}
+RDF_BODY = {"requestBody": {"required": True, "content": {
+    "text/turtle": {"schema": {"type": "string"}}, "application/n-triples": {"schema": {"type": "string"}},
+    "application/ld+json": {"schema": {"type": "string"}}, "application/rdf+xml": {"schema": {"type": "string"}}}}}
+REPORT_NOTE = (" A violation of the shapes gives 422 with the SHACL report of /validate (conforms, counts, "
+               "results; Turtle by Accept) beside status, error and message; nothing is written.")
+REPORT_OFFERS = ["application/json", "text/turtle"]
+
+
+class Conflict(ApiError):
+    status, title = 412, "Versie gewijzigd"
+
+
+@router.head("/store", include_in_schema=False)
+@router.get("/store", summary="Een graaf ophalen (Graph Store Protocol)",
+            response_class=Response, responses=ok(*GRAPH_TYPES, "application/json"),
+            description="With ?graph=IRI: the graph's triples, with its ETag when it is a published "
+                        "graph. With ?default: every triple. Without either: the published graphs as JSON.",
+            openapi_extra={"parameters": GRAPH_PARAMS})
+async def get_graph(request: Request):
+    c = ctx(request)
+    target = _target(request)
+    if target is None:
+        return JSONResponse({"graphs": await run_in_threadpool(_published_list, c)})
+    media = negotiate(request, GRAPH_TYPES)
+    graph = None if target == "default" else target
+    if graph is not None and graph not in c.store.named_graphs():
+        raise _NotFoundGraph(graph)
+    triples = await run_in_threadpool(lambda: [q.triple for q in c.store.quads(graph)])
+    headers = {}
+    if graph is not None:
+        current = _area(c).current(graph)
+        if current is not None and not current.deleted:
+            headers["ETag"] = current.etag
+    body = serialize_triples(triples, GRAPH_KEYS[media])
+    return Response(b"" if request.method == "HEAD" else body, media_type=media, headers=headers)
+
+
+@router.put("/store", summary="Een graaf vervangen of aanmaken", response_class=Response, status_code=204,
+            responses={201: {"description": "aangemaakt"}, 204: {"description": "vervangen"}, **WRITE_ERRORS},
+            description="Replaces the graph (If-Match: its ETag, If-None-Match: * for new graphs only)." + REPORT_NOTE,
+            openapi_extra={"parameters": GRAPH_PARAMS, **RDF_BODY})
+async def put_graph(request: Request):
+    return await _write(request, merge=False)
+
+
+@router.post("/store", summary="Triples aan een graaf toevoegen", response_class=Response, status_code=204,
+             responses={201: {"description": "aangemaakt"}, 204: {"description": "aangevuld"}, **WRITE_ERRORS},
+             description="Adds the triples to the graph (the whole is validated)." + REPORT_NOTE,
+             openapi_extra={"parameters": GRAPH_PARAMS, **RDF_BODY})
+async def post_graph(request: Request):
+    return await _write(request, merge=True)
+
+
+@router.delete("/store", summary="Een graaf verwijderen", response_class=Response, status_code=204,
+               responses={204: {"description": "verwijderd"}, **WRITE_ERRORS},
+               openapi_extra={"parameters": GRAPH_PARAMS})
+async def delete_graph(request: Request):
+    c = ctx(request)
+    graph = _writable_target(request)
+    try:
+        steward = authorise(request.headers.get("authorization"), graph, configured_stewards())
+        version = await run_in_threadpool(lambda: publish.delete(
+            graph, steward=steward.name, if_match=request.headers.get("if-match"), store=c.store,
+            area=_area(c), cfg=c.settings))
+    except UserError as exc:
+        return _refusal(request, exc)
+    _after_accepted_write(c, graph)
+    return Response(status_code=204, headers={"ETag": version.etag})
+
+
+@router.get("/store/history", summary="Eerdere versies van een gepubliceerde graaf", response_class=Response,
+            responses=ok("application/json", *GRAPH_TYPES),
+            description="Without version: the versions with their PROV-O record (who, when, file hash, "
+                        "shapes). With version=N: that version's triples.",
+            openapi_extra={"parameters": [GRAPH_PARAMS[0], {"name": "version", "in": "query",
+                                                            "schema": {"type": "integer", "minimum": 1}}]})
+async def history(request: Request):
+    c = ctx(request)
+    graph = _writable_target(request)
+    number = _version_param(request)
+    if number is None:
+        versions = await run_in_threadpool(publish.history, graph, _area(c), c.settings)
+        if not versions:
+            raise _NotFoundGraph(graph)
+        return JSONResponse({"graph": graph, "versions": versions})
+    media = negotiate(request, GRAPH_TYPES)
+    quads = _area(c).read(graph, number)
+    if quads is None:
+        raise _NotFoundGraph(graph, f"versie {number} van <{graph}> bestaat niet of is een verwijdering")
+    return Response(serialize_triples([q.triple for q in quads], GRAPH_KEYS[media]), media_type=media)
+
+
+@router.post("/store/restore", summary="Een eerdere versie terugzetten", response_class=Response,
+             responses={204: {"description": "teruggezet"}, **WRITE_ERRORS},
+             description="graph and version in the query string or as a form (an HTML button)." + REPORT_NOTE,
+             openapi_extra={"parameters": [GRAPH_PARAMS[0], {"name": "version", "in": "query",
+                                                             "schema": {"type": "integer", "minimum": 1}}],
+                            "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {
+                                "type": "object", "properties": {"graph": {"type": "string"},
+                                                                 "version": {"type": "integer"}}}}}}})
+async def restore(request: Request):
+    c = ctx(request)
+    form = await request.form() if request.headers.get("content-type", "").startswith(
+        "application/x-www-form-urlencoded") else {}
+    graph = _writable_target(request, form.get("graph"))
+    number = _version_param(request, form.get("version"))
+    if number is None:
+        raise ApiError("geef ?version=N: het nummer van de versie om terug te zetten (zie /store/history)")
+    try:
+        steward = authorise(request.headers.get("authorization"), graph, configured_stewards())
+        outcome = await run_in_threadpool(lambda: publish.restore(
+            graph, number, steward=steward.name, store=c.store, area=_area(c), cfg=c.settings))
+    except UserError as exc:
+        return _refusal(request, exc)
+    _after_accepted_write(c, graph)
+    return Response(status_code=204, headers={"ETag": outcome.version.etag})
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+async def _write(request: Request, *, merge: bool) -> Response:
+    c = ctx(request)
+    data = await request.body()  # first, so the body limit holds for every request
+    graph = _writable_target(request)
+    try:
+        steward = authorise(request.headers.get("authorization"), graph, configured_stewards())
+    except UserError as exc:
+        return _refusal(request, exc)
+    try:
+        quads = parse_quads(data, _body_format(request), "invoer")
+    except RdfInputError as exc:
+        where = f"regel {exc.line}" + (f", kolom {exc.column}" if exc.column else "") if exc.line else None
+        return error_response(request, 400, "RDF niet leesbaar", f"{where + ': ' if where else ''}{exc.reason}",
+                              extra={"line": exc.line, "column": exc.column})
+    try:
+        # No validation place is taken: writes take turns under the published area's lock,
+        # so at most one validates at a time, and a waiting write must not hold a place /validate needs.
+        outcome = await run_in_threadpool(lambda: publish.publish(
+            graph, quads, steward=steward.name, source_bytes=data, merge=merge,
+            if_match=request.headers.get("if-match"), if_none_match=request.headers.get("if-none-match"),
+            store=c.store, area=_area(c), cfg=c.settings))
+    except UserError as exc:
+        return _refusal(request, exc)
+    _after_accepted_write(c, graph)
+    headers = {"ETag": outcome.version.etag}
+    if outcome.created:
+        return JSONResponse({"graph": graph, "version": outcome.version.number, "triples": outcome.triples},
+                            status_code=201, headers={**headers, "Location": "/store?" + urlencode({"graph": graph})})
+    return Response(status_code=204, headers=headers)
+
+
+def _refusal(request: Request, exc: UserError) -> Response:
+    if isinstance(exc, publish.Rejected):
+        return _report(request, exc.report)
+    if isinstance(exc, WritesDisabled):
+        return error_response(request, 405, "Schrijven uitgeschakeld", str(exc), headers={"Allow": "GET, HEAD"})
+    if isinstance(exc, NotAuthenticated):
+        return error_response(request, 401, "Sleutel vereist", str(exc),
+                              headers={"WWW-Authenticate": 'Bearer realm="beleidsgraaf"'})
+    if isinstance(exc, (NotAuthorised, publish.ProtectedGraph)):
+        return error_response(request, 403, "Niet toegestaan", str(exc))
+    if isinstance(exc, publish.PreconditionFailed):
+        headers = {"ETag": exc.current.etag} if exc.current and not exc.current.deleted else None
+        return error_response(request, 412, "Versie gewijzigd", str(exc), headers=headers)
+    if isinstance(exc, publish.UnknownVersion):
+        return error_response(request, 404, "Niet gevonden", str(exc))
+    raise exc  # the app's handler gives every other error its own status (e.g. 503 when busy)
+
+
+def _report(request: Request, report: ValidationReport) -> Response:
+    """The same report /validate gives, with 422 (and, in JSON, the fields of every error
+    answer beside it): nothing was written."""
+    media = negotiate(request, REPORT_OFFERS)
+    if media == "text/turtle":
+        return Response(report.as_turtle(), media_type="text/turtle", status_code=422)
+    body = {"status": 422, "error": "Voldoet niet aan de vormen",
+            "message": f"niet gepubliceerd, er is niets gewijzigd: {report.summary_nl()}", **json.loads(report.as_json())}
+    return JSONResponse(body, status_code=422)
+
+
+def _body_format(request: Request) -> ox.RdfFormat:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    aliases = {"text/plain": "application/n-triples", "application/x-turtle": "text/turtle",
+               "application/xml": "application/rdf+xml", "text/xml": "application/rdf+xml"}
+    try:
+        return format_for(media_type=aliases.get(content_type, content_type) or "text/turtle")
+    except RdfInputError:
+        raise UnsupportedMediaType(f"kan '{content_type}' niet lezen; stuur Turtle (text/turtle), N-Triples "
+                                   "(application/n-triples), JSON-LD (application/ld+json) of RDF/XML "
+                                   "(application/rdf+xml)") from None
+
+
+# -- parameters ------------------------------------------------------------------------------
+
+class _NotFoundGraph(ApiError):
+    status, title = 404, "Niet gevonden"
+
+    def __init__(self, graph: str, message: str | None = None):
+        super().__init__(message or f"graaf <{graph}> bestaat hier niet; GET /store zonder parameters toont de "
+                                    "gepubliceerde grafen")
+
+
+def _target(request: Request, form_graph=None) -> str | None:
+    """The graph IRI, "default" for ?default, or None when neither is given."""
+    params = request.query_params
+    if "default" in params and "graph" in params:
+        raise ApiError("geef ?graph=IRI of ?default, niet beide")
+    if "default" in params:
+        return "default"
+    graph = params.get("graph") or form_graph
+    if graph is None:
+        return None
+    return _checked_iri(graph)
+
+
+def _writable_target(request: Request, form_graph=None) -> str:
+    target = _target(request, form_graph)
+    if target == "default":
+        raise _ReadOnlyDefault()
+    if target is None:
+        raise ApiError("geef ?graph=IRI: de graaf (één per plan) om te lezen of te schrijven, bijv. "
+                       "?graph=https://w3id.org/beleidsgraaf/graph/voorbeeld/plan-2026")
+    return target
+
+
+def _checked_iri(value: str) -> str:
+    scheme, colon, rest = value.partition(":")
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        colon = ""
+    if not colon or not scheme.isascii() or not scheme[:1].isalpha() or not rest:
+        raise ApiError(f"graph '{value}' is geen absolute IRI; bijv. "
+                       "https://w3id.org/beleidsgraaf/graph/voorbeeld/plan-2026")
+    return value
+
+
+def _version_param(request: Request, form_version=None) -> int | None:
+    raw = request.query_params.get("version") or form_version
+    if raw is None:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ApiError(f"version '{raw}' is geen versienummer; geef een geheel getal vanaf 1")
+    return int(raw)
+
+
+class _ReadOnlyDefault(ApiError):
+    status, title = 405, "Alleen lezen"
+
+    def __init__(self):
+        super().__init__("de standaardgraaf (?default) is de vereniging van alle grafen en alleen te lezen; "
+                         "schrijf een eigen graaf met ?graph=IRI", headers={"Allow": "GET, HEAD"})
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+def _area(c: AppContext) -> PublishedArea:
+    return PublishedArea.default(c.settings)
+
+
+def _published_list(c: AppContext) -> list[dict]:
+    area = _area(c)
+    return [{"graph": g, "version": area.current(g).number, "etag": area.current(g).etag,
+             "history": "/store/history?" + urlencode({"graph": g})} for g in area.graphs()]
+
+
+def _after_accepted_write(c: AppContext, graph: str) -> None:
+    """What follows the data: the search index reads the graph again, and dumps, the VoID
+    description and the validation context, computed from the old data, are forgotten (the
+    shapes did not change; canned-query answers are cached per store version already)."""
+    c.index().update_graph(c.store, graph, c.settings)
+    for key in [k for k in c.cache if k != "shapes_store"]:
+        del c.cache[key]

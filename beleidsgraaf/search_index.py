@@ -516,7 +516,8 @@ def read_entries(store, graph: str, cfg: Settings) -> list[Entry]:
     result = store.query(sparql, substitutions=substitutions)
     try:
         for row in result:
-            if row["entity"].value in entries:
+            # (rdflib answers a GROUP BY over no rows with one row of unbound values)
+            if row["entity"] is not None and row["entity"].value in entries:
                 entries[row["entity"].value].references = int(row["references"].value)
     finally:
         del result

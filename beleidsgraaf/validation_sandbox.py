@@ -212,7 +212,7 @@ def _validated(upload: Upload, max_triples: int) -> tuple:
             return ("report", _validated_spreadsheet(upload))
         quads = _quads(upload)
         if not quads:  # as much a mistake as an empty file: not a pass
-            return ("user", f"{upload.source}: holds no triples; nothing to validate (is it the right file and format?)")
+            return ("user", f"{upload.source}: bevat geen triples; er is niets te valideren (is het het goede bestand en formaat?)")
         if len(quads) > max_triples:
             return ("too-many", len(quads))
         context = _shipped_data(upload.store_path, upload.replacing) if upload.with_shipped else None

@@ -91,6 +91,7 @@ def test_publishing_gate_checks_quotes_of_cited_shipped_documents(tmp_path, caps
 @prefix dcterms: <http://purl.org/dc/terms/> .
 <https://w3id.org/beleidsgraaf/id/actie/voorbeeld/extra> a bg:Action ; skos:prefLabel "Extra actie"@nl ;
   dcterms:source <https://w3id.org/beleidsgraaf/id/document/regiovisie-bw-mo-2024-2026> ;
+  bg:definedIn <https://w3id.org/beleidsgraaf/id/document/regiovisie-bw-mo-2024-2026> ;
   bg:quote "Deze zin staat nergens in de regiovisie" ; bg:actorScope bg:scope-regio-als-geheel ;
   bg:partOfStrand <https://w3id.org/beleidsgraaf/id/actielijn/regiovisie-bw-mo-2024-2026/actielijn-1> .
 """, encoding="utf-8")

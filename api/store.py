@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from beleidsgraaf import publish
 from beleidsgraaf.errors import RdfInputError, UserError
+from beleidsgraaf.publish_cli import checked_graph_iri
 from beleidsgraaf.published import PublishedArea
 from beleidsgraaf.rdfio import format_for, parse_quads
 from beleidsgraaf.results import serialize_triples
@@ -253,7 +254,8 @@ def _target(request: Request, form_graph=None) -> str | None:
         raise ApiError("geef ?graph=IRI of ?default, niet beide")
     if "default" in params:
         return "default"
-    graph = params.get("graph") or form_graph
+    # An empty ?graph= is a graph IRI left out by mistake, not a request for the list.
+    graph = params["graph"] if "graph" in params else form_graph
     if graph is None:
         return None
     return _checked_iri(graph)
@@ -270,15 +272,10 @@ def _writable_target(request: Request, form_graph=None) -> str:
 
 
 def _checked_iri(value: str) -> str:
-    scheme, colon, rest = value.partition(":")
     try:
-        ox.NamedNode(value)
-    except ValueError:
-        colon = ""
-    if not colon or not scheme.isascii() or not scheme[:1].isalpha() or not rest:
-        raise ApiError(f"graph '{value}' is geen absolute IRI; bijv. "
-                       "https://w3id.org/beleidsgraaf/graph/voorbeeld/plan-2026")
-    return value
+        return checked_graph_iri(value, "graph")
+    except UserError as exc:
+        raise ApiError(str(exc)) from None
 
 
 def _version_param(request: Request, form_version=None) -> int | None:

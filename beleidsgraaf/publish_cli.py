@@ -20,14 +20,15 @@ def _quiet(_: str) -> None:
     pass
 
 
-def checked_graph_iri(value: str) -> str:
+def checked_graph_iri(value: str, name: str = "--graph") -> str:
+    """`value` if it is an absolute IRI (a graph name), else a UserError naming `name`."""
     scheme, colon, rest = value.partition(":")
     try:
         ox.NamedNode(value)
     except ValueError:
         colon = ""
-    if not colon or not scheme[:1].isalpha() or not rest:
-        raise UserError(f"--graph '{value}' is geen absolute IRI; bijv. "
+    if not colon or not scheme.isascii() or not scheme[:1].isalpha() or not rest:
+        raise UserError(f"{name} '{value}' is geen absolute IRI; bijv. "
                         f"{settings().graph_ns}gemeente-voorbeeld/plan-2026")
     return value
 

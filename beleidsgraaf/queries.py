@@ -72,7 +72,11 @@ def _date(text: str) -> ox.Literal:
 
 
 def _integer(text: str) -> ox.Literal:
-    return ox.Literal(str(int(text, 10)), datatype=ox.NamedNode(XSD + "integer"))
+    # "10.0" is the whole number 10, as JSON Schema's integer (and generated clients) have it.
+    whole = re.fullmatch(r"([+-]?\d+)(?:\.0+)?", text)
+    if not whole:
+        raise ValueError(text)
+    return ox.Literal(str(int(whole.group(1), 10)), datatype=ox.NamedNode(XSD + "integer"))
 
 
 def _decimal(text: str) -> ox.Literal:

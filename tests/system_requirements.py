@@ -7,6 +7,7 @@ there would hide a broken install step."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -22,3 +23,18 @@ def require(available: bool, reason: str) -> None:
     if in_ci():
         pytest.fail(f"{reason} -- CI installs it (.ci/run), so this test must run there")
     pytest.skip(reason)
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium, driven through Playwright
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def require_chromium() -> None:
+    require(CHROMIUM.exists(), "Debian chromium is not installed at /usr/bin/chromium: "
+                               "apt-get install chromium, as .ci/run does")
+
+
+def launch_chromium(playwright):
+    """Debian's chromium, headless, with nothing of its own reaching the network."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import GOAL_1
-from system_requirements import require
+from system_requirements import launch_chromium, require_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 GOAL_PATH = GOAL_1.replace("https://w3id.org/beleidsgraaf", "")
 INVALID_TTL = b"""@prefix bg: <https://w3id.org/beleidsgraaf/def#> .
@@ -24,8 +23,7 @@ pytestmark = [pytest.mark.browser]
 
 @pytest.fixture(scope="module", autouse=True)
 def chromium_installed():
-    require(CHROMIUM.exists(), "Debian chromium is not installed at /usr/bin/chromium: "
-                               "apt-get install chromium, as .ci/run does")
+    require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +36,7 @@ def page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = launch_chromium(pw)
         context = browser.new_context(locale="nl-NL")
         yield context.new_page()
         browser.close()

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import GOAL_1
-from system_requirements import require
-from test_browser import CHROMIUM, shot
+from system_requirements import launch_chromium, require, require_chromium
+from test_browser import shot
 
 GOAL_PATH = GOAL_1.replace("https://w3id.org/beleidsgraaf", "")
 pytestmark = [pytest.mark.browser]
@@ -18,8 +18,7 @@ pytestmark = [pytest.mark.browser]
 
 @pytest.fixture(scope="module", autouse=True)
 def chromium_installed():
-    require(CHROMIUM.exists(), "Debian chromium is not installed at /usr/bin/chromium: "
-                               "apt-get install chromium, as .ci/run does")
+    require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +26,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        chromium = launch_chromium(pw)
         yield chromium
         chromium.close()
 
@@ -109,7 +106,7 @@ def test_redoc_loads_offline(offline_page, live_base_url):
 def yasgui_installed():
     from api.yasgui import INSTALL, installed
 
-    require(installed(), f"YASGUI is not installed under web/node_modules: run '{INSTALL}', as .ci/run does")
+    require(installed(), f"YASGUI is not installed under web/node_modules: run '{INSTALL}', as the README's install command does")
 
 
 def test_yasgui_runs_a_query_and_an_example_offline(yasgui_installed, offline_page, live_base_url):

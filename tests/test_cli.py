@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from beleidsgraaf.cli import main
+from project_copy import copied_home
 
 CASES = Path(__file__).parent / "shapes_invalid"
 GOAL_1 = "https://w3id.org/beleidsgraaf/id/doel/regiovisie-bw-mo-2024-2026/doelstelling-1"
@@ -133,13 +134,7 @@ def test_build_writes_store_that_queries_read(capsys, tmp_path, monkeypatch):
 
 
 def test_failed_build_leaves_previous_store_intact(capsys, tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    root = Path(__file__).parent.parent
-    for folder in ("ontology", "shapes", "queries", "data"):
-        shutil.copytree(root / folder, home / folder)
-    store = tmp_path / "store"
-    monkeypatch.setenv("BELEIDSGRAAF_HOME", str(home))
-    monkeypatch.setenv("BELEIDSGRAAF_STORE", str(store))
+    home, store = copied_home(tmp_path, monkeypatch)
     assert run(capsys, "build", "--skip-validation")[0] == 0
     before = sorted(p.name for p in store.iterdir())
     (home / "data" / "broken.ttl").write_text("<http://a> <http://b> .\n", encoding="utf-8")
@@ -167,12 +162,7 @@ def test_empty_file_is_an_error_not_a_pass(capsys, tmp_path):
 def test_a_store_older_than_the_data_is_reported(capsys, tmp_path, monkeypatch):
     import os
 
-    home = tmp_path / "home"
-    root = Path(__file__).parent.parent
-    for folder in ("ontology", "shapes", "queries", "data"):
-        shutil.copytree(root / folder, home / folder)
-    monkeypatch.setenv("BELEIDSGRAAF_HOME", str(home))
-    monkeypatch.setenv("BELEIDSGRAAF_STORE", str(tmp_path / "store"))
+    home, store = copied_home(tmp_path, monkeypatch)
     assert run(capsys, "build", "--skip-validation")[0] == 0
     code, _, err = run(capsys, "sparql", "ASK { ?s ?p ?o }")
     assert code == 0 and "changed after the store" not in err

@@ -3,10 +3,8 @@ answer from the built store and say what is wrong; `build` names the file; no tr
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 from beleidsgraaf.cli import main
+from project_copy import copied_home
 
 
 def run(capsys, *argv):
@@ -16,12 +14,7 @@ def run(capsys, *argv):
 
 
 def test_a_dangling_data_link_is_reported_not_a_traceback(capsys, tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    root = Path(__file__).parent.parent
-    for folder in ("ontology", "shapes", "queries", "data"):
-        shutil.copytree(root / folder, home / folder)
-    monkeypatch.setenv("BELEIDSGRAAF_HOME", str(home))
-    monkeypatch.setenv("BELEIDSGRAAF_STORE", str(tmp_path / "store"))
+    home, store = copied_home(tmp_path, monkeypatch)
     assert run(capsys, "build", "--skip-validation")[0] == 0
     (home / "data" / "kapot.ttl").symlink_to(tmp_path / "gone" / "plan.ttl")
 

@@ -110,6 +110,20 @@ def test_put_valid_plan_is_live_at_once(client):
     assert put(client).status_code == 204  # replacing an existing graph
 
 
+def search_iris(client, text: str) -> list[str]:
+    return [hit["iri"] for hit in client.get("/zoeken", params={"q": text},
+                                             headers={"Accept": "application/json"}).json()["results"]]
+
+
+def test_search_follows_published_writes(client):
+    """The full-text index is updated on every accepted write: found after PUT, gone after DELETE."""
+    assert ACTION not in search_iris(client, "wooncoach")
+    assert put(client).status_code == 201
+    assert ACTION in search_iris(client, "wooncoach")
+    assert client.delete("/store", params={"graph": GRAPH}, headers=AUTH).status_code == 204
+    assert ACTION not in search_iris(client, "wooncoach")
+
+
 def test_invalid_write_gets_the_validate_report_and_changes_nothing(client):
     assert put(client).status_code == 201
     before = client.get("/store", params={"graph": GRAPH}, headers={"Accept": "application/n-triples"}).text

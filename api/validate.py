@@ -8,7 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from beleidsgraaf.errors import ParameterError, RdfInputError
+from beleidsgraaf.errors import ParameterError, RdfInputError, UserError
+from beleidsgraaf.publish_cli import checked_graph_iri
 from beleidsgraaf.rdfio import format_for
 from beleidsgraaf.results import compact
 from beleidsgraaf.convert import MappingError
@@ -80,7 +81,7 @@ async def validate(request: Request):
     texts = await _source_texts(request, c)
     upload = Upload(data, fmt_name, media_type, source, with_shipped,
                     store_path=getattr(getattr(c.store, "pool", None), "store_path", None),
-                    replacing=request.query_params.get("graph") or None,
+                    replacing=_replaced_graph(request),
                     source_texts=tuple(texts.items()), spreadsheet=spreadsheet)
     # Parsing (or converting a spreadsheet) and SHACL run in a confined child process with
     # time and memory limits (see beleidsgraaf/validation_sandbox.py); this process only
@@ -96,6 +97,17 @@ async def validate(request: Request):
         return error_response(request, 400, "Spreadsheet past niet bij het sjabloon",
                               f"{source}: " + "; ".join(exc.problems), extra={"problems": exc.problems})
     return _report_response(request, c, media, report, source, with_shipped)
+
+
+def _replaced_graph(request: Request) -> str | None:
+    """?graph=IRI: the published graph the input is a new version of (left out of the context)."""
+    value = request.query_params.get("graph")
+    if not value:
+        return None
+    try:
+        return checked_graph_iri(value, "graph")
+    except UserError as exc:
+        raise ParameterError("graph", str(exc)) from None
 
 
 async def _source_texts(request: Request, c: AppContext) -> dict[str, str]:

@@ -139,3 +139,11 @@ def test_default_limit_is_5_mb(api_app):
 def test_unknown_content_type_415_and_empty_400(client):
     assert post(client, "x", "application/pdf").status_code == 415
     assert post(client, "   ", "text/turtle").status_code == 400
+
+
+def test_a_replaced_graph_that_is_no_iri_is_a_422_naming_it(client):
+    """?graph= reaches the validation sandbox as a graph name: checked here first, not a 500."""
+    r = client.post("/validate", params={"graph": "geen iri"}, content=b"<http://a> <http://b> <http://c> .",
+                    headers={"Content-Type": "text/turtle", "Accept": "application/json"})
+    assert r.status_code == 422
+    assert r.json()["parameter"] == "graph" and "geen absolute IRI" in r.json()["message"]

@@ -13,12 +13,10 @@ from typing import Any
 import pyoxigraph as ox
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from rdflib import Graph
 
 from beleidsgraaf.config import Settings
 from beleidsgraaf.dataset import PREFIXES, read_graph_file, shape_files
 from beleidsgraaf.queries import Registry
-from beleidsgraaf.rdfio import to_graph
 from beleidsgraaf.results import compact
 from beleidsgraaf.backends import QueryStore
 from beleidsgraaf.search_index import SearchIndex
@@ -99,19 +97,6 @@ class AppContext:
                 store.add_quads(read_graph_file(gf, self.settings))
             self.cache["shapes_store"] = store
         return self.cache["shapes_store"]
-
-    def shipped_data_graph(self) -> Graph:
-        """All data graphs (not the ontology), the published ones included, as rdflib, to
-        resolve references when validating; forgotten after every published write."""
-        if "data_graph" not in self.cache:
-            quads = (q for q in self.store.quads() if q.graph_name != ox.NamedNode(self.ontology_graph_iri))
-            self.cache["data_graph"] = to_graph(quads)
-        return self.cache["data_graph"]
-
-    def data_graph_without(self, graph: str) -> Graph:
-        """The data graphs but `graph` (a published graph a steward sends a new version of)."""
-        skip = {ox.NamedNode(self.ontology_graph_iri), ox.NamedNode(graph)}
-        return to_graph(q for q in self.store.quads() if q.graph_name not in skip)
 
     # -- links ---------------------------------------------------------------------------
 

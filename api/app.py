@@ -13,21 +13,21 @@ from beleidsgraaf.backends import QueryStore
 from beleidsgraaf.search_index import SearchIndex
 
 from . import browse, canned, docs, dumps, model, sparql, validate, yasgui
-from . import store as graph_store
+from . import graph_store
 from .bodylimit import BodyLimitMiddleware, route_limits
-from .context import HERE, AppContext, make_templates, max_upload_from_env
+from .service import HERE, Service, make_templates, max_upload_from_env
 from .errors import install_handlers
 from .freshness import NewerBuildNotice
 from .methods import HeadAsGetMiddleware
 from .security import SecurityHeadersMiddleware
-from .responses import COMMON_ERRORS
+from .openapi_responses import COMMON_ERRORS
 
 
 def create_app(store: QueryStore, settings: Settings | None = None, *, max_upload_bytes: int | None = None,
                search_index: SearchIndex | None = None) -> FastAPI:
     cfg = settings or default_settings()
     holder: dict = {}
-    ctx = AppContext(
+    service = Service(
         store=store, settings=cfg,
         canned=Registry.from_directory(cfg.queries_dir),
         internal=Registry.from_directory(cfg.queries_dir / "internal"),
@@ -35,7 +35,7 @@ def create_app(store: QueryStore, settings: Settings | None = None, *, max_uploa
         max_upload_bytes=max_upload_bytes or max_upload_from_env(),
         search_index=search_index,
     )
-    holder["ctx"] = ctx
+    holder["service"] = service
     app = FastAPI(
         title="beleidsgraaf",
         version=__version__,
@@ -45,8 +45,8 @@ def create_app(store: QueryStore, settings: Settings | None = None, *, max_uploa
         responses=COMMON_ERRORS,
         docs_url=None, redoc_url=None,  # served offline by api/docs.py
     )
-    app.state.ctx = ctx
-    app.add_middleware(BodyLimitMiddleware, limits=route_limits(ctx.max_upload_bytes))
+    app.state.service = service
+    app.add_middleware(BodyLimitMiddleware, limits=route_limits(service.max_upload_bytes))
     app.add_middleware(NewerBuildNotice, store=store)
     # Researchers query from notebooks and browser tools on other origins. Writes to /store
     # need a bearer token, which a page on another origin does not have.
@@ -61,7 +61,7 @@ def create_app(store: QueryStore, settings: Settings | None = None, *, max_uploa
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for module in (sparql, canned, browse, model, dumps, validate, graph_store, docs, yasgui):
         app.include_router(module.router)
-    canned.add_query_operations(app, ctx.canned)
+    canned.add_query_operations(app, service.canned)
     # Browsers ask for /favicon.ico on every page; "no icon" beats a 404 in their console.
     app.add_api_route("/favicon.ico", lambda: Response(status_code=204), include_in_schema=False)
     return app

@@ -12,23 +12,19 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from beleidsgraaf.dataset import PREFIXES
+from beleidsgraaf.namespaces import BG, DCTERMS as DCT, PREFIXES, RDF, RDFS, SKOS
 from beleidsgraaf.results import compact, serialize_triples
 
 from . import diagrams
 from .dutch import display_literal, natural_key, shows_datatype
-from .context import AppContext, ctx
+from .service import Service, service
 from .errors import NotFound
 from .negotiation import EXTENSIONS, GRAPH_KEYS, HTML, negotiate
-from .responses import HTML_OR_JSON, HTML_OR_RDF, HTML_PAGE, SEE_OTHER, SVG
+from .openapi_responses import HTML_OR_JSON, HTML_OR_RDF, HTML_PAGE, SEE_OTHER, SVG
 
 router = APIRouter(tags=["Bladeren"])
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SKOS = PREFIXES["skos"]
-DCT = PREFIXES["dcterms"]
-BG = PREFIXES["bg"]
-RDFS = PREFIXES["rdfs"]
+RDF_TYPE = str(RDF.type)
 # Shown in the page header, so not repeated in the property groups.
 HEADER_PROPERTIES = {RDF_TYPE, SKOS + "prefLabel", SKOS + "notation", DCT + "source", BG + "quote"}
 # Dutch names for reused properties the ontology does not label itself.
@@ -59,7 +55,7 @@ SUFFIX_MEDIA = {"." + ext: media for media, ext in EXTENSIONS.items()}
 
 @router.get("/", summary="Startpagina: documenten met hun doelen", response_class=Response, responses=HTML_PAGE)
 def home(request: Request):
-    c = ctx(request)
+    c = service(request)
     return c.templates.TemplateResponse(request, "home.html", {"title": "beleidsgraaf",
                                                                "documents": documents_with_goals(c)})
 
@@ -73,7 +69,7 @@ class GoalItem:
     children: list["GoalItem"] = field(default_factory=list)
 
 
-def documents_with_goals(c: AppContext) -> list[dict]:
+def documents_with_goals(c: Service) -> list[dict]:
     documents: dict[str, dict] = {}
     goals: dict[str, dict[str, GoalItem]] = {}
     broader: dict[str, str] = {}
@@ -114,7 +110,7 @@ def _value(term) -> str | None:
                         "dan namen, dan beschrijvingen en citaten), met fragmenten en facetten per soort en "
                         "document. `soort` en `document` beperken tot een facet.")
 def search(request: Request, q: str = "", soort: str = "", document: str = ""):
-    c = ctx(request)
+    c = service(request)
     media = negotiate(request, [HTML, "application/json"])
     results = c.index().search(q, limit=SEARCH_LIMIT, type_label=soort or None, document_label=document or None) \
         if q.strip() else None
@@ -137,7 +133,7 @@ def search(request: Request, q: str = "", soort: str = "", document: str = ""):
                         "woord als begin van een woord). `soort` beperkt tot één soort (bijv. organisatie), "
                         "`klasse` tot de leden van een klasse (bijv. org:Organization).")
 def suggestions(request: Request, q: str = "", soort: str = "", klasse: str = ""):
-    c = ctx(request)
+    c = service(request)
     class_iri = expand(klasse) if klasse and not klasse.startswith("http") else klasse
     hits = c.index().suggest(q[:200], limit=SUGGESTIONS, type_label=soort or None, type_iri=class_iri or None)
     return JSONResponse({"q": q, "suggestions": [
@@ -145,19 +141,19 @@ def suggestions(request: Request, q: str = "", soort: str = "", klasse: str = ""
          "document": h.document_label, "url": c.href(h.iri)} for h in hits]})
 
 
-def _hit_view(c: AppContext, h) -> dict:
+def _hit_view(c: Service, h) -> dict:
     return {"iri": h.iri, "href": c.href(h.iri), "label": h.label, "type": h.type_label, "notation": h.notation,
             "document": h.document_label, "document_href": c.href(h.document) if h.document else None,
             "snippet": h.snippet, "matched_in": h.matched_in}
 
 
-def run_search(c: AppContext, text: str, limit: int = 50) -> list[dict]:
+def run_search(c: Service, text: str, limit: int = 50) -> list[dict]:
     return [_hit_view(c, h) for h in c.index().search(text, limit=limit).hits]
 
 
 @router.get("/klassen", summary="Alle klassen met het aantal leden", response_class=Response, responses=HTML_PAGE)
 def class_index(request: Request):
-    c = ctx(request)
+    c = service(request)
     classes = [{"iri": r["class"].value, "curie": compact(r["class"].value),
                 "label": _value(r["classLabel"]) or compact(r["class"].value), "members": int(r["members"].value)}
                for r in c.run("classes")]
@@ -177,7 +173,7 @@ def _class_rank(iri: str) -> int:
 @router.get("/klassen/{curie}", summary="De leden van een klasse, bijv. /klassen/bg:Goal",
             response_class=Response, responses=HTML_OR_JSON)
 def class_page(request: Request, curie: str):
-    c = ctx(request)
+    c = service(request)
     iri = expand(curie)
     rows = c.run("class-members", **{"class": iri})
     if not rows:
@@ -223,7 +219,7 @@ DocumentIri = Annotated[str, Query(min_length=1, pattern=r"^[A-Za-z][A-Za-z0-9+.
             description="Zonder extensie: 303 See Other naar de beschrijving in het gevraagde formaat "
                         "(Accept). Met .html, .ttl, .jsonld, .nt of .rdf: die beschrijving (200).")
 def entity(request: Request, path: Annotated[str, Path(pattern=IRI_PATH)]):
-    c = ctx(request)
+    c = service(request)
     base_path, suffix = split_suffix(path)
     iri = c.settings.id_ns + base_path
     if suffix is None:
@@ -250,7 +246,7 @@ def entity(request: Request, path: Annotated[str, Path(pattern=IRI_PATH)]):
     return c.templates.TemplateResponse(request, "entity.html", {"title": page["label"], "e": page, **extras})
 
 
-def actions_serving_goal(c: AppContext, goal: str) -> list[dict]:
+def actions_serving_goal(c: Service, goal: str) -> list[dict]:
     """The canned query policy staff need most on a goal page: what is done for it."""
     rows = c.run_query(c.canned.get("actions-for-goal"), goal=goal)
     actions: dict[str, dict] = {}
@@ -275,11 +271,11 @@ def split_suffix(path: str) -> tuple[str, str | None]:
     return path, None
 
 
-def entity_exists(c: AppContext, iri: str) -> bool:
+def entity_exists(c: Service, iri: str) -> bool:
     return bool(c.run("entity-outgoing", entity=iri)) or bool(c.run("entity-incoming", entity=iri))
 
 
-def _unknown_entity(c: AppContext, iri: str, path: str) -> NotFound:
+def _unknown_entity(c: Service, iri: str, path: str) -> NotFound:
     words = path.rsplit("/", 1)[-1].replace("-", " ").strip()
     hits = run_search(c, words, limit=5) if words else []
     suggestion = f"Zoek naar ‘{words}’: /zoeken?q={url_quote(words)}"
@@ -288,7 +284,7 @@ def _unknown_entity(c: AppContext, iri: str, path: str) -> NotFound:
     return NotFound(f"Onbekende entiteit {iri}.", suggestion=suggestion)
 
 
-def describe_entity(c: AppContext, iri: str) -> dict | None:
+def describe_entity(c: Service, iri: str) -> dict | None:
     outgoing = c.run("entity-outgoing", entity=iri)
     incoming = c.run("entity-incoming", entity=iri)
     if not outgoing and not incoming:
@@ -322,7 +318,7 @@ def _dutch_label(rows: list[dict]) -> str | None:
     return None
 
 
-def _link(c: AppContext, term, label_term) -> dict:
+def _link(c: Service, term, label_term) -> dict:
     """A value as the page shows it: a label linking to its page, or an outbound link."""
     if isinstance(term, ox.Literal):
         # Dates in Dutch, and no datatype where the value speaks for itself ("2025-12-31 (xsd:date)").
@@ -341,11 +337,11 @@ def property_label(iri: str, label_term) -> str:
     return _value(label_term) or FALLBACK_LABELS.get(iri) or compact(iri)
 
 
-def group_outgoing(c: AppContext, rows: list[dict]) -> list[dict]:
+def group_outgoing(c: Service, rows: list[dict]) -> list[dict]:
     return _group_by_property(c, rows, lambda r: _link(c, r["value"], r["valueLabel"]))
 
 
-def group_incoming(c: AppContext, rows: list[dict]) -> list[dict]:
+def group_incoming(c: Service, rows: list[dict]) -> list[dict]:
     def numbered_link(r):
         # Incoming links are mostly numbered items (actions, strands): show the number first.
         link = _link(c, r["subject"], r["subjectLabel"])
@@ -357,7 +353,7 @@ def group_incoming(c: AppContext, rows: list[dict]) -> list[dict]:
     return _group_by_property(c, rows, numbered_link, inverse=True)
 
 
-def _group_by_property(c: AppContext, rows: list[dict], link_of, inverse: bool = False) -> list[dict]:
+def _group_by_property(c: Service, rows: list[dict], link_of, inverse: bool = False) -> list[dict]:
     """Values grouped by property, each group's values once, in natural order of their text
     (1, 2, ..., 10). Incoming links read through the property's Dutch inverse where the
     ontology has one ("levert" rather than "… geleverd door deze")."""
@@ -379,7 +375,7 @@ def _group_by_property(c: AppContext, rows: list[dict], link_of, inverse: bool =
     return sorted(groups.values(), key=lambda g: g["label"].lower())
 
 
-def breadcrumbs(c: AppContext, iri: str, limit: int = 8) -> list[dict]:
+def breadcrumbs(c: Service, iri: str, limit: int = 8) -> list[dict]:
     """The path from the document down to this entity (document > goal > strand > action).
 
     One query gives the parents of everything the entity sits under; the trail then follows
@@ -404,18 +400,18 @@ def breadcrumbs(c: AppContext, iri: str, limit: int = 8) -> list[dict]:
 
 # -- pictures --------------------------------------------------------------------------------
 
-def document_pictures(c: AppContext, document: str, title: str) -> dict:
+def document_pictures(c: Service, document: str, title: str) -> dict:
     return {"tree_svg": tree_for(c, document, title), "timeline_svg": timeline_for(c, document, title),
             "diagram_links": {"boom": f"/diagrammen/boom.svg?document={url_quote(document)}",
                               "tijdlijn": f"/diagrammen/tijdlijn.svg?document={url_quote(document)}"}}
 
 
-def tree_for(c: AppContext, document: str, title: str = "") -> str:
+def tree_for(c: Service, document: str, title: str = "") -> str:
     roots = diagrams.build_forest(c.run("document-tree", document=document), c.href)
     return diagrams.tree_svg(roots, f"Doelenboom {title}".strip())
 
 
-def timeline_for(c: AppContext, document: str, title: str = "") -> str:
+def timeline_for(c: Service, document: str, title: str = "") -> str:
     items = diagrams.milestones(c.run("document-timeline", document=document), c.href)
     return diagrams.timeline_svg(items, f"Tijdlijn {title}".strip())
 
@@ -423,7 +419,7 @@ def timeline_for(c: AppContext, document: str, title: str = "") -> str:
 @router.get("/diagrammen/boom.svg", summary="Doelenboom (doel > actielijn > actie) van een document als SVG",
             response_class=Response, responses=SVG)
 def tree_diagram(request: Request, document: DocumentIri):
-    c = ctx(request)
+    c = service(request)
     _require_document(c, document)
     return Response(tree_for(c, document), media_type="image/svg+xml")
 
@@ -431,12 +427,12 @@ def tree_diagram(request: Request, document: DocumentIri):
 @router.get("/diagrammen/tijdlijn.svg", summary="Tijdlijn van de deadlines van de acties van een document als SVG",
             response_class=Response, responses=SVG)
 def timeline_diagram(request: Request, document: DocumentIri):
-    c = ctx(request)
+    c = service(request)
     _require_document(c, document)
     return Response(timeline_for(c, document), media_type="image/svg+xml")
 
 
-def _require_document(c: AppContext, document: str) -> None:
+def _require_document(c: Service, document: str) -> None:
     if not c.run("entity-outgoing", entity=_checked_iri(document)):
         raise NotFound(f"Onbekend document {document}.", suggestion="Kies een document op de startpagina /.")
 

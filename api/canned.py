@@ -10,17 +10,17 @@ from fastapi.responses import JSONResponse, Response
 
 import pyoxigraph as ox
 
-from beleidsgraaf.dataset import PREFIXES
+from beleidsgraaf.namespaces import PREFIXES
 from beleidsgraaf.errors import ParameterError
 from beleidsgraaf.queries import MAX_OFFSET, MAX_PAGE_SIZE, CannedQuery, Registry
 from beleidsgraaf.results import compact
 
 from .dutch import display_literal
 
-from .answers import GRAPH_OFFERS, SELECT_OFFERS, serialized, table
-from .context import ctx
+from .result_responses import GRAPH_OFFERS, SELECT_OFFERS, serialized, table
+from .service import service
 from .negotiation import HTML, short_names, negotiate
-from .responses import HTML_OR_JSON, error
+from .openapi_responses import HTML_OR_JSON, error
 
 router = APIRouter(tags=["Vragen"])
 
@@ -56,10 +56,10 @@ def describe(query: CannedQuery, request: Request) -> dict:
 @router.get("/queries", summary="Catalogue of canned queries", response_class=Response, responses=HTML_OR_JSON,
             description="Every canned query with its title, description and parameters (JSON or HTML).")
 def list_queries(request: Request):
-    registry = ctx(request).canned
+    registry = service(request).canned
     media = negotiate(request, ["application/json", HTML])
     if media == HTML:
-        return ctx(request).templates.TemplateResponse(request, "queries.html", {
+        return service(request).templates.TemplateResponse(request, "queries.html", {
             "title": "Vragen", "queries": list(registry)})
     return JSONResponse([describe(q, request) for q in registry])
 
@@ -128,25 +128,25 @@ def _endpoint_for(query: CannedQuery):
 
 
 def run(request: Request, query: CannedQuery) -> Response:
-    values = resolve_names(ctx(request), query, single_values(request))
+    values = resolve_names(service(request), query, single_values(request))
     missing = [p.name for p in query.parameters if p.required and not str(values.get(p.name, "")).strip()]
     if missing and _wants_html(request, query):
         # A person opening the form (linked from /queries) has not filled it in yet: no error.
-        return ctx(request).templates.TemplateResponse(request, "query.html", {
+        return service(request).templates.TemplateResponse(request, "query.html", {
             "title": query.label("nl"), "query": query, "values": values, "result": None, "pages": None,
-            "labelled": None, "names": parameter_names(ctx(request), query, values), "missing": missing})
+            "labelled": None, "names": parameter_names(service(request), query, values), "missing": missing})
     sparql, substitutions = query.prepare(values)  # ParameterError -> 422 with the parameter named
     # Pick the format before running, so a 406 costs nothing.
     media = negotiate(request, _offers(query))
-    result = ctx(request).store.query(sparql, substitutions=substitutions)
+    result = service(request).store.query(sparql, substitutions=substitutions)
     try:
         if media == HTML:
             rendered = table(result)
-            return ctx(request).templates.TemplateResponse(request, "query.html", {
+            return service(request).templates.TemplateResponse(request, "query.html", {
                 "title": query.label("nl"), "query": query, "values": values, "result": rendered,
                 "pages": page_links(request, query, values, rendered),
-                "labelled": labelled_table(ctx(request), rendered),
-                "names": parameter_names(ctx(request), query, values)})
+                "labelled": labelled_table(service(request), rendered),
+                "names": parameter_names(service(request), query, values)})
         return serialized(result, media)
     finally:
         del result  # Oxigraph results must be dropped on the thread that made them
@@ -244,4 +244,4 @@ def page_links(request: Request, query: CannedQuery, values: dict, rendered: dic
 
 
 def _unknown_query(request: Request, name: str):
-    ctx(request).canned.get(name)  # raises UnknownQueryError -> 404 with suggestions
+    service(request).canned.get(name)  # raises UnknownQueryError -> 404 with suggestions

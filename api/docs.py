@@ -13,7 +13,7 @@ import fastapi_offline
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
-from .context import ctx
+from .service import service
 
 ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
 ASSETS_URL = "/static/docs"
@@ -27,11 +27,11 @@ def mount_assets(app: FastAPI) -> None:
 
 @router.get("/docs")
 def swagger_ui(request: Request):
-    return ctx(request).templates.TemplateResponse(request, "docs.html", {
+    return service(request).templates.TemplateResponse(request, "docs.html", {
         "title": "API", "assets": ASSETS_URL, "openapi_url": request.app.openapi_url})
 
 
 @router.get("/redoc")
 def redoc(request: Request):
-    return ctx(request).templates.TemplateResponse(request, "redoc.html", {
+    return service(request).templates.TemplateResponse(request, "redoc.html", {
         "title": "API", "assets": ASSETS_URL, "openapi_url": request.app.openapi_url})

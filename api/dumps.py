@@ -6,15 +6,15 @@ from __future__ import annotations
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
-from beleidsgraaf.dataset import PREFIXES
+from beleidsgraaf.namespaces import BG, PREFIXES
 from beleidsgraaf.results import compact, serialize_triples
 
-from .context import AppContext, ctx
+from .service import Service, service
 from .negotiation import GRAPH_TYPES, HTML, negotiate
-from .responses import HTML_OR_RDF
+from .openapi_responses import HTML_OR_RDF
 
 router = APIRouter(tags=["Dataset"])
 
@@ -24,10 +24,9 @@ DUMPS = {
     "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD, "JSON-LD"),
     "nq": ("application/n-quads", ox.RdfFormat.N_QUADS, "N-Quads (met grafen)"),
 }
-BG = Namespace(PREFIXES["bg"])
 
 
-def dump_bytes(c: AppContext, ext: str) -> bytes:
+def dump_bytes(c: Service, ext: str) -> bytes:
     """Serialised once per format: the store does not change while it is served."""
     key = f"dump.{ext}"
     if key not in c.cache:
@@ -45,7 +44,7 @@ def _dump_route(ext: str):
     media, _, name = DUMPS[ext]
 
     def dump(request: Request) -> Response:
-        body = dump_bytes(ctx(request), ext)
+        body = dump_bytes(service(request), ext)
         return Response(body, media_type=media, headers={
             "Content-Disposition": f'attachment; filename="beleidsgraaf.{ext}"'})
 
@@ -61,7 +60,7 @@ for _ext in DUMPS:
 @router.get("/dataset", summary="VoID/DCAT-beschrijving van de dataset (tripels per klasse en per brondocument)",
             response_class=Response, responses=HTML_OR_RDF)
 def dataset_description(request: Request):
-    c = ctx(request)
+    c = service(request)
     media = negotiate(request, GRAPH_TYPES + [HTML])
     graph = void_graph(c, str(request.base_url).rstrip("/"))
     if media == HTML:
@@ -73,7 +72,7 @@ def dataset_description(request: Request):
     return Response(graph.serialize(format=fmt), media_type=media, headers={"Vary": "Accept"})
 
 
-def void_summary(c: AppContext) -> dict:
+def void_summary(c: Service) -> dict:
     if "void" not in c.cache:
         c.cache["void"] = {
             "triples": len(c.store),
@@ -91,7 +90,7 @@ def void_summary(c: AppContext) -> dict:
     return c.cache["void"]
 
 
-def void_graph(c: AppContext, server: str) -> Graph:
+def void_graph(c: Service, server: str) -> Graph:
     s = void_summary(c)
     g = Graph()
     for prefix, ns in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS), ("bg", BG), ("foaf", FOAF)):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from beleidsgraaf.namespaces import XSD
+
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
           "oktober", "november", "december"]
 NUMBERS = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger",

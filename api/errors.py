@@ -81,7 +81,7 @@ def error_response(request: Request, status: int, title: str, message: str, *,
     from .negotiation import wants_html
 
     if wants_html(request):
-        templates = request.app.state.ctx.templates
+        templates = request.app.state.service.templates
         return templates.TemplateResponse(request, "error.html", {
             "status": status, "title": title, "message": message, "suggestion": suggestion,
             "extra": extra or {}}, status_code=status, headers=headers)

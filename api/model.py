@@ -10,9 +10,9 @@ import pyoxigraph as ox
 
 from beleidsgraaf.results import compact, serialize_triples
 
-from .context import AppContext, ctx
+from .service import Service, service
 from .negotiation import GRAPH_KEYS, GRAPH_TYPES, HTML, negotiate
-from .responses import HTML_OR_RDF
+from .openapi_responses import HTML_OR_RDF
 
 router = APIRouter(tags=["Model"])
 
@@ -21,7 +21,7 @@ router = APIRouter(tags=["Model"])
             response_class=Response, responses=HTML_OR_RDF,
             description="Termen https://w3id.org/beleidsgraaf/def#Naam staan op deze pagina onder #Naam.")
 def ontology(request: Request):
-    c = ctx(request)
+    c = service(request)
     media = negotiate(request, [HTML] + GRAPH_TYPES)
     if media != HTML:
         return _ontology_rdf(c, media)
@@ -35,20 +35,20 @@ def ontology(request: Request):
 
 @router.get("/def.ttl", summary="De ontologie als Turtle", include_in_schema=False)
 def ontology_turtle(request: Request):
-    return _ontology_rdf(ctx(request), "text/turtle")
+    return _ontology_rdf(service(request), "text/turtle")
 
 
-def _ontology_rdf(c: AppContext, media: str) -> Response:
+def _ontology_rdf(c: Service, media: str) -> Response:
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in c.store.quads(c.ontology_graph_iri)]
     return Response(serialize_triples(triples, GRAPH_KEYS[media]), media_type=media, headers={"Vary": "Accept"})
 
 
-def _metadata(c: AppContext) -> dict:
+def _metadata(c: Service) -> dict:
     rows = c.run("ontology-metadata")
     return {k: (v.value if v is not None else None) for k, v in rows[0].items()} if rows else {}
 
 
-def ontology_terms(c: AppContext) -> list[dict]:
+def ontology_terms(c: Service) -> list[dict]:
     shapes = _shapes_by_term(c)
     terms: dict[str, dict] = {}
     for r in c.run("ontology-terms"):
@@ -66,11 +66,11 @@ def ontology_terms(c: AppContext) -> list[dict]:
     return sorted(terms.values(), key=lambda t: t["labelNl"].lower())
 
 
-def _anchor(c: AppContext, iri: str) -> str:
+def _anchor(c: Service, iri: str) -> str:
     return iri[len(c.settings.def_ns):] if iri.startswith(c.settings.def_ns) else compact(iri).replace(":", "-")
 
 
-def _shapes_by_term(c: AppContext) -> dict[str, list[dict]]:
+def _shapes_by_term(c: Service) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for r in c.run("shapes-by-term", store=c.shapes_store()):
         entry = {"shape": _shape_name(c, r["shape"]),
@@ -81,7 +81,7 @@ def _shapes_by_term(c: AppContext) -> dict[str, list[dict]]:
     return out
 
 
-def _shape_name(c: AppContext, term) -> str:
+def _shape_name(c: Service, term) -> str:
     if not isinstance(term, ox.NamedNode):
         return "(naamloze vorm)"
     shapes_ns = c.settings.base + "shapes#"

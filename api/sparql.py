@@ -14,12 +14,12 @@ from rdflib.namespace import RDF
 
 from beleidsgraaf.sparql_syntax import decode_query
 
-from .answers import choose_media, offers_for, serialized, table
-from .context import ctx
+from .result_responses import choose_media, offers_for, serialized, table
+from .service import service
 from .errors import ApiError, Forbidden, UnsupportedMediaType
 from .negotiation import GRAPH_KEYS, GRAPH_TYPES, HTML, negotiate
 from .protocol import format_hint, require_query_body, require_utf8, with_endpoint_base
-from .responses import BODY_ERRORS, FORBIDDEN, SPARQL_ANSWERS
+from .openapi_responses import BODY_ERRORS, FORBIDDEN, SPARQL_ANSWERS
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -116,8 +116,8 @@ def _execute(request: Request, text: str, default_graphs: list[str], named_graph
     shown, text = text, with_endpoint_base(text, str(request.url_for("sparql_get")))
     default_graphs = _graph_iris("default-graph-uri", default_graphs)
     named_graphs = _graph_iris("named-graph-uri", named_graphs)
-    with ctx(request).adhoc_slots.held():
-        result = _evaluate(ctx(request).store, text, default_graphs, named_graphs)
+    with service(request).adhoc_slots.held():
+        result = _evaluate(service(request).store, text, default_graphs, named_graphs)
     try:
         media = choose_media(request, result, format_param=format_hint(request, offers_for(result), form))
         if media == HTML:
@@ -171,41 +171,41 @@ def service_description(request: Request) -> Graph:
     g.bind("sd", SD)
     g.bind("format", FORMATS)
     endpoint = URIRef(str(request.url_for("sparql_get")))
-    service = BNode()
-    g.add((service, RDF.type, SD.Service))
-    g.add((service, SD.endpoint, endpoint))
-    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    endpoint_node = BNode()
+    g.add((endpoint_node, RDF.type, SD.Service))
+    g.add((endpoint_node, SD.endpoint, endpoint))
+    g.add((endpoint_node, SD.supportedLanguage, SD.SPARQL11Query))
+    g.add((endpoint_node, SD.feature, SD.UnionDefaultGraph))
     for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
-        g.add((service, SD.resultFormat, FORMATS[fmt]))
+        g.add((endpoint_node, SD.resultFormat, FORMATS[fmt]))
     dataset = BNode()
-    g.add((service, SD.defaultDataset, dataset))
+    g.add((endpoint_node, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
     default_graph = BNode()
     g.add((dataset, SD.defaultGraph, default_graph))
     g.add((default_graph, RDF.type, SD.Graph))
-    store = ctx(request).store
+    store = service(request).store
     for name in store.named_graphs():
         named = BNode()
         g.add((dataset, SD.namedGraph, named))
         g.add((named, RDF.type, SD.NamedGraph))
         g.add((named, SD.name, URIRef(name)))
-    g.add((service, URIRef("http://purl.org/dc/terms/description"),
+    g.add((endpoint_node, URIRef("http://purl.org/dc/terms/description"),
            Literal("Alleen-lezen SPARQL-endpoint van beleidsgraaf; de standaardgraaf is de vereniging van "
                    "alle benoemde grafen.", lang="nl")))
     return g
 
 
 def _example_text(request: Request, name: str | None) -> str:
-    c = ctx(request)
+    c = service(request)
     if name and name in c.canned.names():
         return c.canned.get(name).sparql
     return c.internal.get("sparql-page-example").sparql
 
 
 def _page(request: Request, text: str, result: dict | None = None) -> Response:
-    registry = ctx(request).canned
+    registry = service(request).canned
     examples = [registry.get(n) for n in EXAMPLE_NAMES if n in registry.names()]
-    return ctx(request).templates.TemplateResponse(request, "sparql.html", {
+    return service(request).templates.TemplateResponse(request, "sparql.html", {
         "query": text, "result": result, "examples": examples, "title": "SPARQL"})

@@ -16,10 +16,10 @@ from beleidsgraaf.convert import MappingError
 from beleidsgraaf.validation import ValidationReport
 from beleidsgraaf.validation_sandbox import Upload
 
-from .context import AppContext, ctx
+from .service import Service, service
 from .errors import ApiError, PayloadTooLarge, UnsupportedMediaType, error_response
 from .negotiation import HTML, negotiate, wants_html
-from .responses import BODY_ERRORS, HTML_PAGE, ok
+from .openapi_responses import BODY_ERRORS, HTML_PAGE, ok
 
 router = APIRouter(tags=["Validatie"])
 
@@ -58,7 +58,7 @@ VALIDATE_DOC = {
 
 @router.get("/validate", summary="Validatieformulier (HTML)", response_class=Response, responses=HTML_PAGE)
 def form_page(request: Request):
-    c = ctx(request)
+    c = service(request)
     return c.templates.TemplateResponse(request, "validate.html", {
         "title": "Valideren", "formats": FORMAT_CHOICES, "max_mb": c.max_upload_bytes / 1024 / 1024})
 
@@ -69,7 +69,7 @@ def form_page(request: Request):
                          "input (with line and column), 413 beyond the size limit (default 5 MB), 415 for an "
                          "unknown content type.", openapi_extra=VALIDATE_DOC)
 async def validate(request: Request):
-    c = ctx(request)
+    c = service(request)
     # Here ?format= names the input's RDF syntax, so the report's format comes from Accept alone.
     media = negotiate(request, REPORT_OFFERS if not _browser_form(request) else [HTML] + REPORT_OFFERS,
                       format_param="")
@@ -110,7 +110,7 @@ def _replaced_graph(request: Request) -> str | None:
         raise ParameterError("graph", str(exc)) from None
 
 
-async def _source_texts(request: Request, c: AppContext) -> dict[str, str]:
+async def _source_texts(request: Request, c: Service) -> dict[str, str]:
     """The plan's text uploaded beside the RDF (form field source_text): quotes must be in it."""
     if _content_type(request) not in FORM_TYPES:
         return {}
@@ -135,19 +135,19 @@ def _content_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-def _check_declared_size(request: Request, c: AppContext) -> None:
+def _check_declared_size(request: Request, c: Service) -> None:
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > c.max_upload_bytes:
         raise _too_large(c)
 
 
-def _too_large(c: AppContext) -> PayloadTooLarge:
+def _too_large(c: Service) -> PayloadTooLarge:
     return PayloadTooLarge(f"de invoer is groter dan {c.max_upload_bytes / 1024 / 1024:g} MB; "
                            "splits het bestand of valideer op de opdrachtregel (beleidsgraaf validate); een "
                            "beheerder kan de grens verhogen met BELEIDSGRAAF_MAX_UPLOAD_BYTES")
 
 
-async def _read_limited(request: Request, c: AppContext) -> bytes:
+async def _read_limited(request: Request, c: Service) -> bytes:
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
@@ -157,7 +157,7 @@ async def _read_limited(request: Request, c: AppContext) -> bytes:
     return b"".join(chunks)
 
 
-async def _read_input(request: Request, c: AppContext) -> tuple[bytes, str | None, str | None, str, bool]:
+async def _read_input(request: Request, c: Service) -> tuple[bytes, str | None, str | None, str, bool]:
     """(data, format name, media type, source name, with_shipped) from a form or a raw body."""
     content_type = _content_type(request)
     # With the existing data unless the caller asks for the input alone.
@@ -209,7 +209,7 @@ def _parse_error(request: Request, exc: RdfInputError, data: bytes) -> Response:
     extra = {"line": exc.line, "column": exc.column}
     if wants_html(request) or _browser_form(request):
         excerpt = _excerpt(data, exc.line)
-        return ctx(request).templates.TemplateResponse(request, "error.html", {
+        return service(request).templates.TemplateResponse(request, "error.html", {
             "status": 400, "title": "RDF niet leesbaar", "message": message,
             "suggestion": "Verbeter de invoer op die plaats en probeer het opnieuw.", "extra": extra,
             "excerpt": excerpt}, status_code=400)
@@ -224,7 +224,7 @@ def _excerpt(data: bytes, line: int | None) -> list[tuple[int, str, bool]]:
     return [(i + 1, lines[i], i + 1 == line) for i in range(start, min(line + 2, len(lines)))]
 
 
-def _report_response(request: Request, c: AppContext, media: str, report: ValidationReport,
+def _report_response(request: Request, c: Service, media: str, report: ValidationReport,
                      source: str, with_shipped: bool) -> Response:
     status = 200
     if media == "application/json":

@@ -15,9 +15,9 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from beleidsgraaf.dataset import PREFIXES
+from beleidsgraaf.namespaces import PREFIXES
 
-from .context import ctx
+from .service import service
 from .sparql import EXAMPLE_NAMES
 
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -39,7 +39,7 @@ def mount_bundle(app: FastAPI) -> None:
 
 @router.get("/yasgui")
 def editor(request: Request):
-    templates = ctx(request).templates
+    templates = service(request).templates
     if not installed():
         return templates.TemplateResponse(request, "error.html", {
             "status": 503, "title": "Query-editor niet geïnstalleerd",
@@ -55,7 +55,7 @@ def editor_config(request: Request):
     """What /static/yasgui-init.js starts YASGUI with: the endpoint, the first query (our
     prefixes and an example) and the canned queries as examples."""
     prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))
-    start = ctx(request).internal.get("sparql-page-example").sparql
+    start = service(request).internal.get("sparql-page-example").sparql
     return JSONResponse({
         "endpoint": str(request.url_for("sparql_get")),
         "prefixes": dict(sorted(PREFIXES.items())),
@@ -65,6 +65,6 @@ def editor_config(request: Request):
 
 
 def _examples(request: Request) -> list[dict]:
-    registry = ctx(request).canned
+    registry = service(request).canned
     names = EXAMPLE_NAMES + [n for n in registry.names() if n not in EXAMPLE_NAMES]
     return [{"name": n, "label": registry.get(n).label("nl"), "query": registry.get(n).sparql} for n in names]

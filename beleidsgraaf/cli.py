@@ -139,7 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     sy.add_argument("--seed", type=int, default=42)
     sy.set_defaults(func=_cmd_synth)
 
-    # Parsed by bench/cli.py (the benchmark lives in the repository's bench/ folder); listed here for --help.
+    # Parsed by bench/cli.py (the bench package); listed here for --help.
     sub.add_parser("bench", add_help=False, help="benchmark and load test (see 'beleidsgraaf bench --help')")
 
     sv = sub.add_parser("serve", help="serve the web API and browser")
@@ -284,7 +284,7 @@ def _cmd_convert(args) -> int:
 
 
 def _cmd_reason(args) -> int:
-    from .dataset import shipped_graph
+    from .shipped import shipped_graph
     from .reasoning import check_consistency
 
     report = check_consistency(shipped_graph())
@@ -302,31 +302,31 @@ def _cmd_queries(args) -> int:
 
 
 def _cmd_query(args) -> int:
+    from .backends import open_store
     from .queries import registry
-    from .pipeline import open_default_store
 
     query = registry().get(args.name)
     sparql, substitutions = query.prepare(_parse_params(args.param))
-    result = open_default_store(_err).query(sparql, substitutions=substitutions)
+    result = open_store(log=_err).query(sparql, substitutions=substitutions)
     _print_result(result, args.format)
     return EXIT_OK
 
 
 def _cmd_sparql(args) -> int:
-    from .pipeline import open_default_store
+    from .backends import open_store
     from .sparql_guard import check_query
     from .sparql_syntax import explained_syntax_errors
 
     text = _read_query_argument(args.query)
     check_query(text)
     with explained_syntax_errors(text):
-        result = open_default_store(_err).query(text)
+        result = open_store(log=_err).query(text)
     _print_result(result, args.format)
     return EXIT_OK
 
 
 def _cmd_synth(args) -> int:
-    from .synth import generate
+    from .synthetic.synth import generate
 
     if args.municipalities < 1:
         raise UserError("--municipalities must be at least 1")
@@ -336,19 +336,15 @@ def _cmd_synth(args) -> int:
 
 
 def _cmd_bench(argv: list[str]) -> int:
-    home = str(settings().home)
-    if home not in sys.path:
-        sys.path.insert(0, home)
     try:
         from bench.cli import main as bench_main
     except ImportError as exc:
-        raise UserError(f"the benchmark needs the repository's bench/ folder and the 'bench' extra "
-                        f"(pip install -e '.[bench]'): {exc}") from None
+        raise UserError(f"the benchmark needs the 'bench' extra (pip install -e '.[bench]'): {exc}") from None
     return bench_main(argv)
 
 
 def _cmd_serve(args) -> int:
-    from .pipeline import serve
+    from api.serve import serve
 
     serve(host=args.host, port=args.port, store_path=args.store, in_memory=args.memory, log=_err)
     return EXIT_OK

@@ -36,8 +36,14 @@ class Settings:
         return self.home / "queries"
 
     @property
+    def store_spec(self) -> str | None:
+        """BELEIDSGRAAF_STORE as given: a folder, memory, rdflib or an endpoint URL (a Path
+        would fold the // of a URL)."""
+        return os.environ.get("BELEIDSGRAAF_STORE") or None
+
+    @property
     def store_dir(self) -> Path:
-        return Path(os.environ.get("BELEIDSGRAAF_STORE", self.home / "build" / "store"))
+        return Path(self.store_spec or self.home / "build" / "store")
 
     @property
     def def_ns(self) -> str:

@@ -26,7 +26,7 @@ import yaml
 from rdflib import Graph
 
 from .config import Settings, settings
-from .dataset import PREFIXES
+from .namespaces import PREFIXES
 from .errors import UserError
 from .queries import HEADER_PREFIX, Registry
 from .rdfio import to_graph
@@ -194,7 +194,7 @@ def convert(path: Path, cfg: Settings | None = None) -> Conversion:
     spec = sheets(cfg)
     rows = read_rows(path)
     check_rows(rows, spec)
-    from .store import Store
+    from .backends.oxigraph import Store
 
     store = Store.in_memory()
     store.add_quads(_row_quads(rows))

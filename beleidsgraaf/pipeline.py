@@ -1,9 +1,9 @@
-"""The one-way flow: files -> validation -> store -> service. Small steps the CLI and the
-API share."""
+"""The one-way flow: files -> validation -> store. Small steps the CLI and the API share:
+reading and validating RDF files and spreadsheets, and building the store (the service's
+start-up is api/serve.py)."""
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Callable
@@ -11,13 +11,13 @@ from typing import Callable
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .backends import QueryStore, is_remote_spec, is_store_spec, open_store
+from .backends import is_remote_spec
 from .config import settings
-from .dataset import GraphFile, data_files, ontology_files, ontology_graph, read_graph_file
+from .shipped import GraphFile, data_files, ontology_files, ontology_graph, read_graph_file
 from .errors import UserError
 from .rdfio import read_file, to_graph
 from .published import PROV_GRAPH_NAME, PublishedArea
-from .store import Store, build_store, read_shipped_quads
+from .backends.oxigraph import build_store, read_shipped_quads
 from .validation import ValidationReport, validate_graph
 
 RDF_SUFFIXES = {".ttl", ".nt", ".jsonld", ".json", ".rdf", ".owl", ".xml", ".trig", ".nq"}
@@ -183,95 +183,3 @@ def build(store_path: Path | str, *, validate: bool = True, materialise: bool = 
         count = build_store(Path(store_path), cfg, extra=entailed, quads=quads)
     log(f"store written to {store_path}: {count} quads in {time.perf_counter() - started:.1f} s")
     return True
-
-
-def open_default_store(log: Callable[[str], None]) -> QueryStore:
-    """The store BELEIDSGRAAF_STORE names (a folder, or memory, rdflib or an endpoint URL);
-    else the built store if there is one, else the shipped data in memory."""
-    spec = os.environ.get("BELEIDSGRAAF_STORE")
-    if is_store_spec(spec):
-        return open_store(spec)
-    path = settings().store_dir
-    if path.is_dir():
-        warn_if_stale(path, log)
-        return Store.open(path)
-    return Store.shipped()
-
-
-def warn_if_stale(store_path: Path, log: Callable[[str], None]) -> None:
-    """Say so when ontology/ or data/ changed after the store was built: the store does
-    not follow the files by itself."""
-    cfg = settings()
-    built = Path(store_path).resolve().stat().st_mtime
-    files = [gf.path for gf in ontology_files(cfg) + data_files(cfg)]
-    for broken in (p for p in files if not p.exists()):
-        # A symbolic link to a file that is gone: the store still answers, but the next build fails.
-        log(f"note: {broken} is a symbolic link to a missing file ({os.readlink(broken)}); the store at "
-            f"{store_path} was built without it; restore the file or remove the link before 'beleidsgraaf build'")
-    newer = [p.name for p in files if p.exists() and p.stat().st_mtime > built]
-    if newer:
-        log(f"note: {', '.join(newer[:3])}{' and more' if len(newer) > 3 else ''} changed after the store "
-            f"at {store_path} was built; run 'beleidsgraaf build' to include the changes")
-
-
-def stored_search_index(store_path: Path | str | None, in_memory: bool):
-    """The search index built with an on-disk store, or None (the app then builds one)."""
-    from .search_index import INDEX_FILE, SearchIndex
-
-    if in_memory or is_store_spec(store_path):
-        return None
-    import sqlite3
-
-    index_file = Path(store_path or settings().store_dir) / INDEX_FILE
-    if not index_file.is_file():
-        return None
-    try:
-        return SearchIndex(index_file)
-    except sqlite3.Error:  # e.g. a store folder this user may not write to (WAL needs it)
-        return None
-
-
-def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: bool,
-          log: Callable[[str], None] = _quiet) -> None:
-    import uvicorn
-
-    from api.app import create_app
-    from api.longurl import LongUrlH11Protocol
-
-    from .publish import load_published
-
-    store: QueryStore
-    if in_memory:
-        log("note: with --in-memory, queries run in the server process: no time limit applies")
-        store = Store.shipped()
-        load_published(store)
-    elif is_store_spec(store_path):
-        store = open_store(store_path)
-        if not is_remote_spec(store_path):
-            load_published(store)  # memory or rdflib: filled with the shipped data only
-    else:
-        path = Path(store_path or settings().store_dir)
-        if not path.is_dir():
-            log(f"no store at {path}: building it from the shipped data")
-            if not build(path, log=log):
-                raise UserError("cannot serve: the shipped data does not validate (see above)")
-        warn_if_stale(path, log)
-        from .workers import PooledStore, QueryLimits
-
-        limits = QueryLimits.from_env()
-        store = PooledStore(path, limits)
-        log(f"queries run in {limits.workers} worker processes: at most {limits.timeout:g} s, "
-            f"{limits.memory_mb} MB and {limits.max_rows} rows each; a request waits at most "
-            f"{limits.queue_wait:g} s for a worker")
-        from .sparql_guard import network_allowed
-
-        if not store.pool.network_isolated and not network_allowed():
-            log("note: the query workers could not be cut off from the network (no user or network "
-                "namespaces here); SERVICE is refused by the query check alone")
-    log(f"serving {len(store)} quads on http://{host}:{port}/")
-    try:
-        uvicorn.run(create_app(store, search_index=stored_search_index(store_path, in_memory)),
-                    host=host, port=port, log_level="info", http=LongUrlH11Protocol)
-    finally:
-        if hasattr(store, "close"):
-            store.close()

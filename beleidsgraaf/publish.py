@@ -30,13 +30,13 @@ from rdflib import Graph
 
 from . import __version__
 from .config import Settings, settings
-from .dataset import data_files, ontology_files, read_graph_file, shape_files
+from .shipped import data_files, ontology_files, read_graph_file, shape_files
 from .errors import UserError
+from .namespaces import PROV
 from .published import PROV_GRAPH_NAME, PublishedArea, Version, graph_key
 from .rdfio import rebase, to_graph
 from .validation import ValidationReport, validate_graph
 
-PROV = "http://www.w3.org/ns/prov#"
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 DCT_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -338,7 +338,7 @@ def load_published(store, cfg: Settings | None = None) -> int:
 def rebuild_store_version(link: Path, area: PublishedArea, cfg: Settings, *, source, changed: str | None) -> int:
     """Write a new version of the on-disk store at `link`: what `source` holds, with the
     published graphs (and their provenance) replaced by what the published area holds."""
-    from .store import build_store
+    from .backends.oxigraph import build_store
 
     replaced = set(area.graphs()) | {cfg.graph_ns + PROV_GRAPH_NAME} | ({changed} if changed else set())
     kept = [q for q in source.quads() if q.graph_name.value not in replaced]

@@ -25,9 +25,9 @@ import pyoxigraph as ox
 import yaml
 
 from .config import Settings, settings
+from .namespaces import XSD
 from .errors import ParameterError, UnknownQueryError, UserError
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 HEADER_PREFIX = "#+"
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')

@@ -15,10 +15,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from .config import settings
-from .dataset import shipped_graph
+from .namespaces import BG
+from .shipped import shipped_graph
 from .rdfio import read_file, to_graph
 
-BG = "https://w3id.org/beleidsgraaf/def#"
 QUOTE = URIRef(BG + "quote")
 SOURCE_TEXT = URIRef(BG + "sourceText")
 FILE_PATH = URIRef(BG + "filePath")

@@ -20,6 +20,7 @@ from .config import DEFAULT_BASE
 from .errors import RdfInputError
 from .input_guards import MAX_TERM_BYTES, check_json_depth, check_rdf_xml, not_utf8, position
 from .jsonld_contexts import ENV_VAR as REMOTE_CONTEXTS_VAR, inline_remote_contexts, remote_contexts_allowed
+from .namespaces import PREFIXES  # the project's own prefixes, to suggest the right IRI
 
 FORMATS_BY_SUFFIX = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -166,8 +167,6 @@ def explain_parse_error(message: str, text: str) -> str:
 
 
 def _prefix_hint(prefix: str) -> str:
-    from .dataset import PREFIXES  # the project's own prefixes, to suggest the right IRI
-
     namespace = PREFIXES.get(prefix)
     declaration = f"@prefix {prefix}: <{namespace or 'http://...'}> ."
     return f"declare it at the top of the file: {declaration}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .dataset import PREFIXES
+from .namespaces import PREFIXES
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,

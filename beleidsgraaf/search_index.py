@@ -35,13 +35,11 @@ from typing import Iterable
 import Stemmer
 
 from .config import Settings, settings as default_settings
+from .namespaces import BG, DCTERMS as DCT, SKOS
 from .queries import Registry
 
 INDEX_FILE = "search-index.sqlite"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-BG = "https://w3id.org/beleidsgraaf/def#"
 LABELS = {SKOS + "prefLabel"}
 ALT_LABELS = {SKOS + "altLabel", SKOS + "hiddenLabel", DCT + "title"}
 BODY = {DCT + "description", SKOS + "definition", SKOS + "scopeNote", BG + "quote"}

@@ -146,7 +146,7 @@ def _form_problem(text: str) -> str | None:
 
 
 def _prefix_message(text: str, prefix: str) -> str:
-    from .dataset import PREFIXES  # the project's own prefixes, to suggest the right IRI
+    from .namespaces import PREFIXES  # the project's own prefixes, to suggest the right IRI
 
     code = _without_comments_and_strings(text)
     first = next(m for m in _PREFIX_USE.finditer(code) if (m.group(1) or "") == prefix)

@@ -11,7 +11,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS, XSD
 
 from . import shacl_engine
-from .dataset import bind_prefixes, ontology_graph, shapes_graph
+from .shipped import bind_prefixes, ontology_graph, shapes_graph
 from .results import compact
 from .shacl_engine import ReportTriples
 

@@ -189,7 +189,7 @@ def _child_main(memory_mb: int, max_triples: int) -> None:
     else:
         confine(memory_mb)
     from . import validation  # noqa: F401  (imports and shapes before the upload arrives)
-    from .dataset import ontology_graph, shapes_graph
+    from .shipped import ontology_graph, shapes_graph
 
     ontology_graph()
     shapes_graph()

@@ -19,11 +19,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from beleidsgraaf.config import settings
-from beleidsgraaf.synth import generate, municipalities_for_size
+from beleidsgraaf.synthetic.synth import generate, municipalities_for_size
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 42
-BUILD_CODE = ("beleidsgraaf/pipeline.py", "beleidsgraaf/store.py", "beleidsgraaf/dataset.py", "beleidsgraaf/rdfio.py",
+BUILD_CODE = ("beleidsgraaf/pipeline.py", "beleidsgraaf/backends/oxigraph.py", "beleidsgraaf/shipped.py", "beleidsgraaf/rdfio.py",
               "beleidsgraaf/cli.py")
 
 
@@ -35,7 +35,7 @@ def _hash(parts: list[bytes]) -> str:
 
 
 def synth_key() -> str:
-    return _hash([(REPO / "beleidsgraaf" / "synth.py").read_bytes(), str(SEED).encode()])
+    return _hash([(REPO / "beleidsgraaf" / "synthetic" / "synth.py").read_bytes(), str(SEED).encode()])
 
 
 def store_key(size: int) -> str:

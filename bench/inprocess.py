@@ -55,7 +55,7 @@ def count_rows(body: bytes) -> int:
 def worker(store_path: str) -> int:
     import pyoxigraph as ox
 
-    from beleidsgraaf.store import Store
+    from beleidsgraaf.backends.oxigraph import Store
 
     from .workload import all_queries
 

@@ -387,7 +387,7 @@ def _load_section(load: dict | None) -> list[str]:
 def _method(settings: dict) -> list[str]:
     return ["## Method", "",
             "- Data: size N is the shipped graph plus N - 1 synthetic municipalities from `beleidsgraaf synth` "
-            "(one synthetic municipality is about as large as the shipped graph; see beleidsgraaf/synth.py). "
+            "(one synthetic municipality is about as large as the shipped graph; see beleidsgraaf/synthetic/synth.py). "
             "Generated data and built stores are cached in build/bench/ by size and code version.",
             "- Every target gets the same queries on the same store: each canned query in queries/ with its "
             "example parameters (defaults; `search` with text=zorg) and the ad-hoc research queries in "

@@ -6,7 +6,7 @@ It measures and reports; it asserts nothing.
     python -m bench.shacl_compare --pyshacl-options      # pyshacl's own settings, at 1x
 
 A size N is the shipped data plus N - 1 synthetic municipalities (beleidsgraaf synth), as
-in bench/run.py. --broken R first breaks a fraction R of the triples (beleidsgraaf.faults),
+in bench/run.py. --broken R first breaks a fraction R of the triples (beleidsgraaf.synthetic.faults),
 so that the reports being compared hold many results. Times are wall-clock and CPU seconds
 of validate_graph on an already parsed graph (the graph's size in triples is reported).
 """
@@ -27,13 +27,11 @@ from pathlib import Path
 from rdflib import Graph
 
 HOME = Path(__file__).resolve().parent.parent
-if str(HOME) not in sys.path:
-    sys.path.insert(0, str(HOME))
 
-from beleidsgraaf.faults import broken_copy
+from beleidsgraaf.synthetic.faults import broken_copy
 from beleidsgraaf.pipeline import read_user_graph
 from beleidsgraaf.shacl_engine import ENGINES, ReportTriples, result_signature
-from beleidsgraaf.synth import generate
+from beleidsgraaf.synthetic.synth import generate
 from beleidsgraaf.validation import ValidationReport, validate_graph
 
 ENGINE_MODULES = {"pyshacl": "pyshacl", "rudof": "pyrudof"}
@@ -122,7 +120,7 @@ def pyshacl_options(data: Graph, repeat: int = 1) -> dict:
     """pyshacl's own settings, each timed on the same data (ontology merged in as usual)."""
     from pyshacl import validate
 
-    from beleidsgraaf.dataset import ontology_graph, shapes_graph
+    from beleidsgraaf.shipped import ontology_graph, shapes_graph
 
     out = {}
     for name, options in PYSHACL_OPTIONS.items():

@@ -8,10 +8,10 @@ import threading
 
 import pytest
 
-from beleidsgraaf.dataset import shipped_graph as load_shipped_graph
+from beleidsgraaf.shipped import shipped_graph as load_shipped_graph
 from beleidsgraaf.queries import registry
 from beleidsgraaf.results import rows_as_dicts
-from beleidsgraaf.store import Store
+from beleidsgraaf.backends.oxigraph import Store
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +61,7 @@ GOAL_1 = f"https://w3id.org/beleidsgraaf/id/doel/{REGIOVISIE}/doelstelling-1"
 @pytest.fixture(scope="session")
 def built_store_path(tmp_path_factory):
     """The shipped data bulk-loaded into an on-disk store, as `beleidsgraaf build` writes it."""
-    from beleidsgraaf.store import build_store
+    from beleidsgraaf.backends.oxigraph import build_store
 
     path = tmp_path_factory.mktemp("store") / "store"
     build_store(path)
@@ -72,7 +72,8 @@ def built_store_path(tmp_path_factory):
 def api_store(built_store_path):
     """The store the web-service tests run against: the shipped data on disk, with queries
     in worker processes under the default limits, as `beleidsgraaf serve` runs it."""
-    from beleidsgraaf.workers import PooledStore, QueryLimits
+    from beleidsgraaf.backends.pooled import PooledStore
+    from beleidsgraaf.workers import QueryLimits
 
     store = PooledStore(built_store_path, QueryLimits())
     yield store
@@ -82,10 +83,10 @@ def api_store(built_store_path):
 @pytest.fixture(scope="session")
 def api_app(api_store, built_store_path):
     from api.app import create_app
-    from beleidsgraaf.pipeline import stored_search_index
+    from api.serve import stored_search_index
 
     # The search index that `build` wrote beside the store, as `serve` opens it.
-    return create_app(api_store, search_index=stored_search_index(built_store_path, False))
+    return create_app(api_store, search_index=stored_search_index(built_store_path))
 
 
 @pytest.fixture(scope="session")

@@ -133,7 +133,7 @@ def test_size_limit_413(api_store):
 
 
 def test_default_limit_is_5_mb(api_app):
-    assert api_app.state.ctx.max_upload_bytes == 5 * 1024 * 1024
+    assert api_app.state.service.max_upload_bytes == 5 * 1024 * 1024
 
 
 def test_unknown_content_type_415_and_empty_400(client):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from beleidsgraaf.cli import main
-from beleidsgraaf.synth import generate
+from beleidsgraaf.synthetic.synth import generate
 
 GRAPH = "https://w3id.org/beleidsgraaf/graph/"
 

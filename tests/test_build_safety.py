@@ -10,8 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from beleidsgraaf.store import Store
-from beleidsgraaf.workers import PooledStore, QueryLimits
+from beleidsgraaf.backends.oxigraph import Store
+from beleidsgraaf.backends.pooled import PooledStore
+from beleidsgraaf.workers import QueryLimits
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -35,7 +35,7 @@ from api.app import create_app
 from beleidsgraaf.config import settings as project_settings
 from beleidsgraaf.errors import ParameterError
 from beleidsgraaf.queries import CannedQuery, registry
-from beleidsgraaf.store import Store, read_shipped_quads
+from beleidsgraaf.backends.oxigraph import Store, read_shipped_quads
 
 ID = "https://w3id.org/beleidsgraaf/id/"
 NO_MATCH_IRI = ID + "zz-geen-treffer/"

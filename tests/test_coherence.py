@@ -6,7 +6,7 @@ from __future__ import annotations
 from rdflib import OWL, RDF, URIRef
 from rdflib.namespace import SH, SKOS
 
-from beleidsgraaf.dataset import data_files, load_graph, ontology_graph, shapes_graph
+from beleidsgraaf.shipped import data_files, load_graph, ontology_graph, shapes_graph
 from beleidsgraaf.config import settings
 
 BG = "https://w3id.org/beleidsgraaf/def#"

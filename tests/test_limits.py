@@ -13,7 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 from beleidsgraaf.errors import QueryError, ResultTooLarge
-from beleidsgraaf.workers import QueryLimits, PooledStore
+from beleidsgraaf.backends.pooled import PooledStore
+from beleidsgraaf.workers import QueryLimits
 from conftest import GOAL_1
 from live_server import running
 
@@ -148,7 +149,7 @@ def test_results_from_workers_equal_in_process_results(api_store, built_store_pa
     store read in this process."""
     from beleidsgraaf.config import settings
     from beleidsgraaf.queries import Registry
-    from beleidsgraaf.store import Store
+    from beleidsgraaf.backends.oxigraph import Store
 
     direct_store = Store.open(built_store_path)
     samples = {"iri": GOAL_1, "string": "zorg", "integer": "2024", "decimal": "1.5", "date": "2025-01-01",
@@ -180,7 +181,7 @@ SELECT ?a ?b ?c ?blank WHERE {
 @pytest.mark.parametrize("sparql", [AWKWARD, "SELECT * WHERE {}", "SELECT ?x WHERE { FILTER(false) }",
                                     "SELECT ?s WHERE { ?s ?p ?o } LIMIT 0"])
 def test_awkward_terms_survive_the_trip_through_a_worker(api_store, built_store_path, sparql):
-    from beleidsgraaf.store import Store
+    from beleidsgraaf.backends.oxigraph import Store
 
     direct, pooled = Store.open(built_store_path).query(sparql), api_store.query(sparql)
     names = [v.value for v in direct.variables]
@@ -238,7 +239,7 @@ def test_validations_beyond_their_places_get_503(api_app, monkeypatch):
     """Each validation takes a process and memory: only so many at once."""
     from api.capacity import Slots
 
-    sandbox = api_app.state.ctx.validation_sandbox
+    sandbox = api_app.state.service.validation_sandbox
     real = sandbox.validate
 
     def slow_validation(*args, **kwargs):
@@ -246,7 +247,7 @@ def test_validations_beyond_their_places_get_503(api_app, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(sandbox, "validate", slow_validation)
-    monkeypatch.setattr(api_app.state.ctx, "validation_slots", Slots(1, 0.2, "validations"))
+    monkeypatch.setattr(api_app.state.service, "validation_slots", Slots(1, 0.2, "validations"))
     turtle = "<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n"
     answers = []
     with running(api_app) as base:
@@ -272,7 +273,7 @@ def test_research_queries_cannot_take_every_worker(limited_app, monkeypatch):
     monkeypatch.setenv("BELEIDSGRAAF_QUERY_WORKERS", "2")
     monkeypatch.setenv("BELEIDSGRAAF_QUEUE_WAIT", "0.5")
     store, app = limited_app(timeout=4, workers=2, queue_wait=0.5)
-    assert app.state.ctx.adhoc_slots.count == 1
+    assert app.state.service.adhoc_slots.count == 1
     with running(app) as base:
         runaway = threading.Thread(target=lambda: httpx.get(f"{base}/sparql", params={"query": RUNAWAY},
                                                              timeout=30))
@@ -312,7 +313,7 @@ def test_malformed_query_is_parsed_in_a_worker_not_in_the_server(api_app, monkey
     from api.capacity import Slots
 
     slots = Slots(1, 0.5, "ad-hoc SPARQL queries")
-    monkeypatch.setattr(api_app.state.ctx, "adhoc_slots", slots)
+    monkeypatch.setattr(api_app.state.service, "adhoc_slots", slots)
     with TestClient(api_app) as client:
         with slots.held():
             queued = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"},

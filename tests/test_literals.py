@@ -10,7 +10,7 @@ from collections import Counter
 from rdflib import Graph, Literal, RDF, RDFS, URIRef
 from rdflib.namespace import SKOS, XSD
 
-from beleidsgraaf.dataset import ontology_graph
+from beleidsgraaf.shipped import ontology_graph
 
 BG = "https://w3id.org/beleidsgraaf/def#"
 DATE_PROPERTIES = ("deadline", "startDate", "baselineDate", "targetDate", "periodStart", "periodEnd",

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal, OWL, RDF, RDFS, URIRef
 from rdflib.namespace import SKOS
 
-from beleidsgraaf.dataset import ontology_graph
+from beleidsgraaf.shipped import ontology_graph
 from beleidsgraaf.reasoning import check_consistency, materialise
 from system_requirements import require
 

@@ -18,10 +18,11 @@ import httpx
 import psutil
 import pytest
 
-from beleidsgraaf.store import build_store
+from beleidsgraaf.backends.oxigraph import build_store
 from beleidsgraaf.validation_sandbox import Sandbox, Upload, ValidationLimits, ValidationTimeout
 from beleidsgraaf.versions import in_use
-from beleidsgraaf.workers import AnswerCache, PooledStore, QueryLimits
+from beleidsgraaf.backends.pooled import PooledStore
+from beleidsgraaf.workers import AnswerCache, QueryLimits
 
 TIMEOUT = 1.5
 WORKER_MEMORY_MB = 800
@@ -51,13 +52,13 @@ def served(tmp_path_factory):
     build_store(link)
     store = PooledStore(link, LIMITS)
     app = create_app(store)
-    app.state.ctx.adhoc_slots = Slots(2, LIMITS.queue_wait, "ad-hoc SPARQL queries")  # one worker stays free
-    app.state.ctx.validation_sandbox = Sandbox(ValidationLimits(timeout=30, memory_mb=1200, max_triples=5000))
+    app.state.service.adhoc_slots = Slots(2, LIMITS.queue_wait, "ad-hoc SPARQL queries")  # one worker stays free
+    app.state.service.validation_sandbox = Sandbox(ValidationLimits(timeout=30, memory_mb=1200, max_triples=5000))
     try:
         with running(app) as base:
             yield base, store
     finally:
-        app.state.ctx.validation_sandbox.close()
+        app.state.service.validation_sandbox.close()
         store.close()
 
 

@@ -15,10 +15,10 @@ from rdflib.namespace import SH, XSD
 
 from beleidsgraaf import shacl_engine
 from beleidsgraaf.errors import UserError
-from beleidsgraaf.faults import broken_copy
+from beleidsgraaf.synthetic.faults import broken_copy
 from beleidsgraaf.pipeline import read_user_graph
 from beleidsgraaf.shacl_engine import ReportTriples, ShapesError, result_signature
-from beleidsgraaf.synth import BG, ID, generate
+from beleidsgraaf.synthetic.synth import BG, ID, generate
 from beleidsgraaf.validation import ValidationReport, validate_graph
 
 CASES_DIR = Path(__file__).parent / "shapes_invalid"

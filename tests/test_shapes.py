@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import RDF, SH
 
-from beleidsgraaf.dataset import shapes_graph
+from beleidsgraaf.shipped import shapes_graph
 from beleidsgraaf.pipeline import read_user_graph
 from beleidsgraaf.validation import validate_graph
 

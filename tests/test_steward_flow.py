@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from api.app import create_app
 from beleidsgraaf.cli import main
-from beleidsgraaf.store import Store
+from beleidsgraaf.backends.oxigraph import Store
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "voorbeeld"
 SOURCE_TEXT = EXAMPLE / "plan-voorbeeldstad.txt"

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 
 from beleidsgraaf.cli import main
 from beleidsgraaf.pipeline import read_user_graph
-from beleidsgraaf.synth import generate, municipalities_for_size
+from beleidsgraaf.synthetic.synth import generate, municipalities_for_size
 from beleidsgraaf.validation import validate_graph
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

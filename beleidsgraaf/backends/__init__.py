@@ -19,7 +19,7 @@ The contract, whatever the backend:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Mapping, Protocol, runtime_checkable
+from typing import Callable, Iterable, Mapping, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
@@ -44,6 +44,10 @@ MEMORY_SPECS = {"memory", "oxigraph-memory"}
 RDFLIB_SPECS = {"rdflib", "rdflib-memory"}
 
 
+def _quiet(_: str) -> None:
+    pass
+
+
 def is_remote_spec(spec: str | Path | None) -> bool:
     return isinstance(spec, str) and spec.lower().startswith(("http://", "https://"))
 
@@ -53,20 +57,36 @@ def is_store_spec(spec: str | Path | None) -> bool:
     return is_remote_spec(spec) or (isinstance(spec, str) and spec.lower() in MEMORY_SPECS | RDFLIB_SPECS)
 
 
-def open_store(spec: str | Path, cfg: Settings | None = None) -> QueryStore:
-    """The store a spec names: a folder (on-disk Oxigraph), `memory` / `oxigraph-memory`
-    (the shipped data in Oxigraph in memory), `rdflib` (the shipped data in an rdflib
-    Dataset) or an http(s) URL of a SPARQL endpoint."""
+def open_store(spec: str | Path | None = None, cfg: Settings | None = None, *, limits=None,
+               with_published: bool = False, log: Callable[[str], None] = _quiet) -> QueryStore:
+    """The one place a store is chosen (serve, the CLI, the benchmark and the tests call it).
+
+    `spec` names it: a folder (on-disk Oxigraph), `memory` / `oxigraph-memory` (the shipped
+    data in Oxigraph in memory), `rdflib` (the shipped data in an rdflib Dataset) or an
+    http(s) URL of a SPARQL endpoint. Without a spec: the store BELEIDSGRAAF_STORE names,
+    else the built store if there is one, else the shipped data in memory.
+
+    `limits` (a workers.QueryLimits) runs the queries on a folder in the worker pool, as the
+    service does; `with_published` adds the published graphs to an in-memory store, which
+    starts from the shipped data only (a folder and an endpoint hold them already)."""
     cfg = cfg or settings()
+    if spec is None:
+        spec = cfg.store_spec or (cfg.store_dir if cfg.store_dir.is_dir() else "memory")
     text = str(spec)
-    if text.lower() in MEMORY_SPECS:
-        from ..store import Store
+    if text.lower() in MEMORY_SPECS | RDFLIB_SPECS:
+        if text.lower() in MEMORY_SPECS:
+            from .oxigraph import Store
 
-        return Store.shipped(cfg)
-    if text.lower() in RDFLIB_SPECS:
-        from .rdflib_memory import RdflibStore
+            store = Store.shipped(cfg)
+        else:
+            from .rdflib_memory import RdflibStore
 
-        return RdflibStore.shipped(cfg)
+            store = RdflibStore.shipped(cfg)
+        if with_published:
+            from ..publish import load_published
+
+            load_published(store, cfg)
+        return store
     if is_remote_spec(text):
         from .remote import RemoteStore
 
@@ -75,6 +95,11 @@ def open_store(spec: str | Path, cfg: Settings | None = None) -> QueryStore:
     if not path.is_dir():
         raise StoreUnavailable(f"{path}: no store there; build one with 'beleidsgraaf build --store {path}', "
                                f"or name 'memory', 'rdflib' or an http(s) SPARQL endpoint URL")
-    from ..store import Store
+    from .oxigraph import Store, warn_if_stale
 
+    warn_if_stale(path, cfg, log)
+    if limits is not None:
+        from .pooled import PooledStore
+
+        return PooledStore(path, limits)
     return Store.open(path)

@@ -15,7 +15,7 @@ from typing import Mapping
 
 import pyoxigraph as ox
 
-from ..store import Store
+from .oxigraph import Store
 
 SELECT, ASK, GRAPH = "SELECT", "ASK", "GRAPH"
 

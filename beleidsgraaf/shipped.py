@@ -1,4 +1,5 @@
-"""The shipped dataset: which files make up the model, the constraints and the facts."""
+"""The shipped files: which files make up the model (ontology/), the constraints (shapes/) and
+the facts (data/), and the named graph each is loaded into."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .config import Settings, settings
+from .namespaces import PREFIXES
 from .rdfio import read_file, rebase, to_graph
 
 
@@ -53,21 +55,6 @@ def bind_prefixes(graph: Graph) -> None:
         graph.bind(prefix, ns, override=True)
 
 
-PREFIXES = {
-    "bg": "https://w3id.org/beleidsgraaf/def#",
-    "id": "https://w3id.org/beleidsgraaf/id/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "qudt": "http://qudt.org/schema/qudt/",
-    "unit": "http://qudt.org/vocab/unit/",
-}
 
 
 @lru_cache(maxsize=4)

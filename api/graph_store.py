@@ -25,10 +25,10 @@ from beleidsgraaf.results import serialize_triples
 from beleidsgraaf.stewards import NotAuthenticated, NotAuthorised, WritesDisabled, authorise, configured_stewards
 from beleidsgraaf.validation import ValidationReport
 
-from .context import AppContext, ctx
+from .service import Service, service
 from .errors import ApiError, UnsupportedMediaType, error_response
 from .negotiation import GRAPH_KEYS, GRAPH_TYPES, negotiate
-from .responses import BODY_ERRORS, error, ok
+from .openapi_responses import BODY_ERRORS, error, ok
 
 router = APIRouter(tags=["Publiceren (Graph Store Protocol)"])
 
@@ -64,7 +64,7 @@ class Conflict(ApiError):
                         "graph. With ?default: every triple. Without either: the published graphs as JSON.",
             openapi_extra={"parameters": GRAPH_PARAMS})
 async def get_graph(request: Request):
-    c = ctx(request)
+    c = service(request)
     target = _target(request)
     if target is None:
         return JSONResponse({"graphs": await run_in_threadpool(_published_list, c)})
@@ -102,7 +102,7 @@ async def post_graph(request: Request):
                responses={204: {"description": "verwijderd"}, **WRITE_ERRORS},
                openapi_extra={"parameters": GRAPH_PARAMS})
 async def delete_graph(request: Request):
-    c = ctx(request)
+    c = service(request)
     graph = _writable_target(request)
     try:
         steward = authorise(request.headers.get("authorization"), graph, configured_stewards())
@@ -122,7 +122,7 @@ async def delete_graph(request: Request):
             openapi_extra={"parameters": [GRAPH_PARAMS[0], {"name": "version", "in": "query",
                                                             "schema": {"type": "integer", "minimum": 1}}]})
 async def history(request: Request):
-    c = ctx(request)
+    c = service(request)
     graph = _writable_target(request)
     number = _version_param(request)
     if number is None:
@@ -146,7 +146,7 @@ async def history(request: Request):
                                 "type": "object", "properties": {"graph": {"type": "string"},
                                                                  "version": {"type": "integer"}}}}}}})
 async def restore(request: Request):
-    c = ctx(request)
+    c = service(request)
     form = await request.form() if request.headers.get("content-type", "").startswith(
         "application/x-www-form-urlencoded") else {}
     graph = _writable_target(request, form.get("graph"))
@@ -166,7 +166,7 @@ async def restore(request: Request):
 # -- writing ---------------------------------------------------------------------------------
 
 async def _write(request: Request, *, merge: bool) -> Response:
-    c = ctx(request)
+    c = service(request)
     data = await request.body()  # first, so the body limit holds for every request
     graph = _writable_target(request)
     try:
@@ -297,17 +297,17 @@ class _ReadOnlyDefault(ApiError):
 
 # -- helpers -----------------------------------------------------------------------------------
 
-def _area(c: AppContext) -> PublishedArea:
+def _area(c: Service) -> PublishedArea:
     return PublishedArea.default(c.settings)
 
 
-def _published_list(c: AppContext) -> list[dict]:
+def _published_list(c: Service) -> list[dict]:
     area = _area(c)
     return [{"graph": g, "version": area.current(g).number, "etag": area.current(g).etag,
              "history": "/store/history?" + urlencode({"graph": g})} for g in area.graphs()]
 
 
-def _after_accepted_write(c: AppContext, graph: str) -> None:
+def _after_accepted_write(c: Service, graph: str) -> None:
     """What follows the data: the search index reads the graph again, and dumps, the VoID
     description and the validation context, computed from the old data, are forgotten (the
     shapes did not change; canned-query answers are cached per store version already)."""

@@ -28,17 +28,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .config import DEFAULT_BASE
+from ..namespaces import BG, DCTERMS as DCT, ELI, ID, ORG, PROV, RDF, SKOS, XSD
 
-BG = DEFAULT_BASE + "def#"
-ID = DEFAULT_BASE + "id/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-ORG = "http://www.w3.org/ns/org#"
-ELI = "http://data.europa.eu/eli/ontology#"
-PROV = "http://www.w3.org/ns/prov#"
+RDF_TYPE = str(RDF.type)
 
 # Policy vocabulary, some with the accents real labels have (search folds them).
 WORDS = ("wonen begeleiding herstel preventie opvang schulden werk dagbesteding jongeren zorg toegang "

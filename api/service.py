@@ -1,5 +1,6 @@
-"""What every router needs: the store, the settings, the query registries, the templates,
-and the few derived things worth computing once (the store is read-only while served)."""
+"""The service: what every router needs: the store, the settings, the query registries,
+the templates, and the few derived things worth computing once (the store is read-only while
+served)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 from beleidsgraaf.config import Settings
-from beleidsgraaf.dataset import PREFIXES, read_graph_file, shape_files
+from beleidsgraaf.namespaces import PREFIXES
+from beleidsgraaf.shipped import read_graph_file, shape_files
 from beleidsgraaf.queries import Registry
 from beleidsgraaf.results import compact
 from beleidsgraaf.backends import QueryStore
 from beleidsgraaf.search_index import SearchIndex
-from beleidsgraaf.store import Store
+from beleidsgraaf.backends.oxigraph import Store
 from beleidsgraaf.validation_sandbox import Sandbox
 
 from .capacity import Slots
@@ -35,7 +37,7 @@ def max_upload_from_env() -> int:
 
 
 @dataclass
-class AppContext:
+class Service:
     store: QueryStore
     settings: Settings
     canned: Registry
@@ -129,21 +131,21 @@ def linkable(href: str | None) -> bool:
     return urlsplit(href).scheme.lower() in ("http", "https")
 
 
-def ctx(request: Request) -> AppContext:
-    return request.app.state.ctx
+def service(request: Request) -> Service:
+    return request.app.state.service
 
 
-def make_templates(context_holder: dict) -> Jinja2Templates:
+def make_templates(holder: dict) -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     env = templates.env
 
     def href(term) -> str:
         iri = term.value if hasattr(term, "value") else str(term)
-        return context_holder["ctx"].href(iri)
+        return holder["service"].href(iri)
 
     def is_local(term) -> bool:
         iri = term.value if hasattr(term, "value") else str(term)
-        return context_holder["ctx"].local_path(iri) is not None
+        return holder["service"].local_path(iri) is not None
 
     env.filters["href"] = href
     env.filters["compact"] = lambda iri: compact(iri.value if hasattr(iri, "value") else str(iri))

@@ -8,7 +8,7 @@ import random
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .synth import BG, ID
+from ..namespaces import BG, ID
 
 
 def broken_copy(graph: Graph, *, seed: int = 7, rate: float = 0.02) -> Graph:

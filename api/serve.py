@@ -1,0 +1,87 @@
+"""Starting the service: choose the store (building it when there is none yet), say what
+limits apply, and run the app under uvicorn. The CLI's `serve` command calls this; the core
+package never imports the API."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Callable
+
+from beleidsgraaf.backends import QueryStore, is_remote_spec, is_store_spec, open_store
+from beleidsgraaf.config import Settings, settings
+from beleidsgraaf.errors import UserError
+from beleidsgraaf.search_index import INDEX_FILE, SearchIndex
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: bool,
+          log: Callable[[str], None] = _quiet) -> None:
+    import uvicorn
+
+    from .app import create_app
+    from .longurl import LongUrlH11Protocol
+
+    cfg = settings()
+    spec = served_store_spec(store_path, in_memory, cfg)
+    store = open_served_store(spec, cfg, log)
+    log(f"serving {len(store)} quads on http://{host}:{port}/")
+    try:
+        uvicorn.run(create_app(store, search_index=stored_search_index(spec, cfg)),
+                    host=host, port=port, log_level="info", http=LongUrlH11Protocol)
+    finally:
+        if hasattr(store, "close"):
+            store.close()
+
+
+def served_store_spec(store_path: Path | str | None, in_memory: bool, cfg: Settings) -> str | Path:
+    """--memory, else --store, else BELEIDSGRAAF_STORE, else the default store folder."""
+    if in_memory:
+        return "memory"
+    return store_path or cfg.store_spec or cfg.store_dir
+
+
+def open_served_store(spec: str | Path, cfg: Settings, log: Callable[[str], None] = _quiet) -> QueryStore:
+    """The store to serve: a folder (built first when missing) queried in the worker pool,
+    or an in-memory store with the published graphs, or an endpoint."""
+    from beleidsgraaf.workers import QueryLimits
+
+    if is_store_spec(spec):
+        if not is_remote_spec(spec):
+            log(f"note: with --memory or --store {spec}, queries run in the server process: no time limit applies")
+        return open_store(spec, cfg, with_published=True, log=log)
+    path = Path(spec)
+    if not path.is_dir():
+        from beleidsgraaf.pipeline import build
+
+        log(f"no store at {path}: building it from the shipped data")
+        if not build(path, log=log):
+            raise UserError("cannot serve: the shipped data does not validate (see above)")
+    limits = QueryLimits.from_env()
+    store = open_store(path, cfg, limits=limits, log=log)
+    log(f"queries run in {limits.workers} worker processes: at most {limits.timeout:g} s, "
+        f"{limits.memory_mb} MB and {limits.max_rows} rows each; a request waits at most "
+        f"{limits.queue_wait:g} s for a worker")
+    from beleidsgraaf.sparql_guard import network_allowed
+
+    if not store.pool.network_isolated and not network_allowed():
+        log("note: the query workers could not be cut off from the network (no user or network "
+            "namespaces here); SERVICE is refused by the query check alone")
+    return store
+
+
+def stored_search_index(spec: str | Path | None, cfg: Settings | None = None) -> SearchIndex | None:
+    """The search index built with an on-disk store, or None (the app then builds one)."""
+    cfg = cfg or settings()
+    if is_store_spec(spec):
+        return None
+    index_file = Path(spec or cfg.store_dir) / INDEX_FILE
+    if not index_file.is_file():
+        return None
+    try:
+        return SearchIndex(index_file)
+    except sqlite3.Error:  # e.g. a store folder this user may not write to (WAL needs it)
+        return None

@@ -1,0 +1,50 @@
+"""The vocabularies the project uses, named once.
+
+`PREFIXES` maps each prefix to its namespace IRI (plain strings: for Turtle and SPARQL
+prefixes, JSON-LD contexts and compact IRIs in the browser). The constants below are the
+same namespaces as rdflib `Namespace`s: `BG.Goal` is a URIRef and `BG + "Goal"` the plain
+IRI string (for pyoxigraph's `NamedNode`).
+
+`BG` and `ID` are the IRIs the shipped files use. A server started with another
+BELEIDSGRAAF_BASE rebases them on loading (rdfio.rebase); code that must follow the
+configured base reads `Settings.def_ns` / `Settings.id_ns` instead.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+
+from .config import DEFAULT_BASE
+
+PREFIXES = {
+    "bg": DEFAULT_BASE + "def#",
+    "id": DEFAULT_BASE + "id/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "qudt": "http://qudt.org/schema/qudt/",
+    "unit": "http://qudt.org/vocab/unit/",
+}
+
+BG = Namespace(PREFIXES["bg"])
+ID = Namespace(PREFIXES["id"])
+GRAPH = Namespace(DEFAULT_BASE + "graph/")
+SHAPES = Namespace(DEFAULT_BASE + "shapes#")
+SKOS = Namespace(PREFIXES["skos"])
+DCTERMS = Namespace(PREFIXES["dcterms"])
+PROV = Namespace(PREFIXES["prov"])
+ORG = Namespace(PREFIXES["org"])
+ELI = Namespace(PREFIXES["eli"])
+OWL = Namespace(PREFIXES["owl"])
+RDFS = Namespace(PREFIXES["rdfs"])
+XSD = Namespace(PREFIXES["xsd"])
+SH = Namespace(PREFIXES["sh"])
+QUDT = Namespace(PREFIXES["qudt"])
+UNIT = Namespace(PREFIXES["unit"])
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")

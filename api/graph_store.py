@@ -309,7 +309,7 @@ def _published_list(c: Service) -> list[dict]:
 
 def _after_accepted_write(c: Service, graph: str) -> None:
     """What follows the data: the search index reads the graph again, and dumps, the VoID
-    description and the validation context, computed from the old data, are forgotten (the
+    description and the validation reference data, computed from the old data, are forgotten (the
     shapes did not change; canned-query answers are cached per store version already)."""
     c.index().update_graph(c.store, graph, c.settings)
     for key in [k for k in c.cache if k != "shapes_store"]:

@@ -100,7 +100,7 @@ async def validate(request: Request):
 
 
 def _replaced_graph(request: Request) -> str | None:
-    """?graph=IRI: the published graph the input is a new version of (left out of the context)."""
+    """?graph=IRI: the published graph the input is a new version of (left out of the reference data)."""
     value = request.query_params.get("graph")
     if not value:
         return None

@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
                         "data and every published graph, so links to existing entities resolve")
     v.add_argument("--with-shipped", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for scripts
     v.add_argument("--graph", metavar="IRI", help="the published graph these files are a new version of "
-                                                  "(its current version is left out of the context)")
+                                                  "(its current version is left out of the reference data)")
     v.add_argument("--source-text", type=Path, action="append", default=[], metavar="TXT",
                    help="the plan's text (UTF-8): every bg:quote must be in it verbatim; repeatable")
     v.add_argument("--format", choices=["text", "json", "turtle"], default="text")

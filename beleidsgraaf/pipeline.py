@@ -53,7 +53,7 @@ def validate_paths(paths: list[Path], *, alone: bool = False, replacing: str | N
                    source_texts: list[Path] = ()) -> ValidationReport:
     """Validate RDF files together with the shipped data and every published graph (so links
     to existing entities resolve), or `alone`. `replacing` names a published graph the
-    files are a new version of: its current version is left out of the context. Quotes
+    files are a new version of: its current version is left out of the reference data. Quotes
     are checked against `source_texts` and the shipped source texts of cited documents.
     Parsing and SHACL run in the validation sandbox, under the same limits as uploads."""
     from .validation_sandbox import Sandbox, Upload
@@ -69,14 +69,14 @@ def validate_paths(paths: list[Path], *, alone: bool = False, replacing: str | N
         sandbox.close()
 
 
-def validated_report(data: Graph, context: Graph | None, texts: dict[str, str]) -> ValidationReport:
-    """The SHACL report on `data` (with `context` for references), plus the quotes that are
+def validated_report(data: Graph, references: Graph | None, texts: dict[str, str]) -> ValidationReport:
+    """The SHACL report on `data` (with `references`, the data its links may point to), plus the quotes that are
     not verbatim in a submitted or shipped source text."""
     from .quotes import submitted_quote_results
 
-    report = validate_graph(data, context=context)
-    quotes = submitted_quote_results(data, context, texts, settings().data_dir)
-    return report.with_results(quotes, [data] + ([context] if context is not None else []))
+    report = validate_graph(data, references=references)
+    quotes = submitted_quote_results(data, references, texts, settings().data_dir)
+    return report.with_results(quotes, [data] + ([references] if references is not None else []))
 
 
 def validate_spreadsheet(path: Path, *, alone: bool = False, replacing: str | None = None,
@@ -84,14 +84,14 @@ def validate_spreadsheet(path: Path, *, alone: bool = False, replacing: str | No
     """Convert a filled spreadsheet template (beleidsgraaf.convert) and validate the result
     like any RDF file; every result names its sheet, row and column."""
     from .convert import convert, sheets
-    from .publish import validation_context
+    from .publish import reference_data
 
     conversion = convert(path)
     if not conversion.quads:
         raise UserError(f"{path}: het spreadsheet levert geen triples op; vul het sjabloon (beleidsgraaf template)")
-    context = None if alone else validation_context(exclude=replacing)
+    references = None if alone else reference_data(exclude=replacing)
     all_texts = {**read_source_texts(list(source_texts)), **(texts or {})}
-    report = validated_report(conversion.graph, context, all_texts)
+    report = validated_report(conversion.graph, references, all_texts)
     return conversion, conversion.locate(report, sheets())
 
 

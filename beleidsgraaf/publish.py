@@ -176,16 +176,16 @@ def gate(graph: str, content: list[ox.Quad], area: PublishedArea, cfg: Settings,
          source_texts: dict[str, str] | None = None) -> ValidationReport:
     from .quotes import submitted_quote_results
 
-    data, context = to_graph(content), validation_context(area, cfg, exclude=graph)
-    report = validate_graph(data, context=context)
-    report = report.with_results(submitted_quote_results(data, context, source_texts or {}, cfg.data_dir),
-                                 [data, context])
+    data, references = to_graph(content), reference_data(area, cfg, exclude=graph)
+    report = validate_graph(data, references=references)
+    report = report.with_results(submitted_quote_results(data, references, source_texts or {}, cfg.data_dir),
+                                 [data, references])
     if report.violations:
         raise Rejected(report)
     return report
 
 
-def validation_context(area: PublishedArea | None = None, cfg: Settings | None = None, *,
+def reference_data(area: PublishedArea | None = None, cfg: Settings | None = None, *,
                        exclude: str | None = None) -> Graph:
     """What a new graph is validated with: the shipped data and every published graph
     (but `exclude`, the one being replaced), so that links to existing entities resolve."""

@@ -77,7 +77,7 @@ def check_quotes(graph: Graph, data_dir: Path, subjects: set | None = None) -> l
     return sorted(problems, key=lambda p: (p.subject, p.quote))
 
 
-def submitted_quote_results(data: Graph, context: Graph | None, texts: dict[str, str],
+def submitted_quote_results(data: Graph, references: Graph | None, texts: dict[str, str],
                             data_dir: Path) -> list:
     """Validation results for the quotes in `data` (a steward's file) that are not verbatim
     in a source text: the texts submitted with it (`texts`, name -> text) or the shipped
@@ -85,7 +85,7 @@ def submitted_quote_results(data: Graph, context: Graph | None, texts: dict[str,
     reported (the report's summary says when no source text was given)."""
     from .validation import ValidationResult
 
-    lookup = data + context if context is not None else data
+    lookup = data + references if references is not None else data
     shipped = SourceTexts(lookup, data_dir)
     submitted = {name: collapse(text) for name, text in texts.items()}
     results = []

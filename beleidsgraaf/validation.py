@@ -115,16 +115,16 @@ def counted(n: int, singular: str, plural: str) -> str:
     return f"{n} {singular if n == 1 else plural}"
 
 
-def validate_graph(data: Graph, *, context: Graph | None = None, shapes: Graph | None = None,
+def validate_graph(data: Graph, *, references: Graph | None = None, shapes: Graph | None = None,
                    engine: str | None = None) -> ValidationReport:
-    """Validate `data` (merged with the ontology and an optional context graph such as the
-    shipped data, so references resolve) and report only on nodes that `data` describes.
+    """Validate `data` (merged with the ontology and optional `references` such as the
+    shipped data, so links to existing entities resolve) and report only on nodes that `data` describes.
     `engine` is "rudof" (the default) or "pyshacl" (the reference); see shacl_engine."""
-    graphs = [g for g in (ontology_graph(), context, data) if g is not None]
+    graphs = [g for g in (ontology_graph(), references, data) if g is not None]
     own_subjects = set(data.subjects())
-    # With a large context, validate only the user's own IRIs (blank nodes cannot be named
+    # With reference data, validate only the user's own IRIs (blank nodes cannot be named
     # as focus nodes; they are validated through the IRIs that use them).
-    focus = sorted(s for s in own_subjects if isinstance(s, URIRef)) if context is not None else None
+    focus = sorted(s for s in own_subjects if isinstance(s, URIRef)) if references is not None else None
     if focus == []:
         return ValidationReport(conforms=True, results=[], report_triples=_own_report(ReportTriples([]), []))
     shapes = shapes if shapes is not None else shapes_graph()

@@ -215,8 +215,8 @@ def _validated(upload: Upload, max_triples: int) -> tuple:
             return ("user", f"{upload.source}: bevat geen triples; er is niets te valideren (is het het goede bestand en formaat?)")
         if len(quads) > max_triples:
             return ("too-many", len(quads))
-        context = _shipped_data(upload.store_path, upload.replacing) if upload.with_shipped else None
-        return ("report", validated_report(to_graph(quads), context, dict(upload.source_texts)))
+        references = _shipped_data(upload.store_path, upload.replacing) if upload.with_shipped else None
+        return ("report", validated_report(to_graph(quads), references, dict(upload.source_texts)))
     except RdfInputError as exc:
         return ("parse", (exc.source, exc.reason, exc.line, exc.column))
     except MappingError as exc:
@@ -261,11 +261,11 @@ def _shipped_data(store_path: str | None, replacing: str | None):
 
     from .config import settings
     from .published import PROV_GRAPH_NAME
-    from .publish import validation_context
+    from .publish import reference_data
     from .rdfio import to_graph
 
     if not store_path:
-        return validation_context(exclude=replacing)
+        return reference_data(exclude=replacing)
     cfg = settings()
     skip = {ox.NamedNode(cfg.graph_ns + "ontology"), ox.NamedNode(cfg.graph_ns + PROV_GRAPH_NAME)}
     if replacing:

@@ -1,4 +1,4 @@
-"""`beleidsgraaf bench`: the benchmark of issue 7 and the load test of issue 8.
+"""`beleidsgraaf bench`: query, page, build and validation times per graph size, and the load test.
 
     beleidsgraaf bench --sizes 1,30,342 --repeat 20 --peer --out docs/
     beleidsgraaf bench --load-only                       # refresh only the Load section
@@ -46,7 +46,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--cache", type=Path, default=REPO / "build" / "bench",
                    help="generated data and built stores (default build/bench/)")
     p.add_argument("--rebuild", action="store_true", help="rebuild the cached stores (re-measures build time)")
-    load = p.add_argument_group("load test (issue 8)")
+    load = p.add_argument_group("load test: concurrent clients against beleidsgraaf serve")
     load.add_argument("--load", action="store_true", help="run the load test after the benchmark")
     load.add_argument("--load-only", action="store_true", help="run only the load test; keep the other results")
     load.add_argument("--load-size", type=int, default=30, help="graph size for the load test (default 30)")

@@ -1,4 +1,4 @@
-"""Load test (issue 8): many concurrent clients against `beleidsgraaf serve` on a built store,
+"""Load test: many concurrent clients against `beleidsgraaf serve` on a built store,
 for a fixed time, on loopback only; it stops by itself.
 
 Each client (asyncio + httpx, its own keep-alive connection) sends, until the time is up, a
@@ -28,7 +28,7 @@ import httpx
 
 from beleidsgraaf.queries import parse_query_file
 
-from .datasets import prepare
+from .sizes import prepare
 from .servers import HOST, OurServer
 from .workload import adhoc_queries, canned_queries
 

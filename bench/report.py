@@ -108,7 +108,7 @@ def _existing_notes(md: Path) -> str:
 
 # -- numbers -------------------------------------------------------------------------------
 
-def cell_seconds(cell: dict | None) -> tuple[float | None, bool]:
+def cell_milliseconds(cell: dict | None) -> tuple[float | None, bool]:
     """(p50 in ms, is a lower bound) of one measurement; (None, False) for an error."""
     if not cell:
         return None, False
@@ -121,7 +121,7 @@ def cell_seconds(cell: dict | None) -> tuple[float | None, bool]:
 
 def summary_series(entry: dict, target: str) -> dict | None:
     """Median and worst p50 over the canned queries (timeouts count as the time limit)."""
-    values = [cell_seconds(q.get(target)) for q in entry["queries"].values() if q["kind"] == "canned"]
+    values = [cell_milliseconds(q.get(target)) for q in entry["queries"].values() if q["kind"] == "canned"]
     values = [(v, bound) for v, bound in values if v is not None]
     if not values:
         return None
@@ -207,8 +207,8 @@ def fmt_cell(cell: dict | None, notes: list[str], what: str, p: str = "p50_ms") 
 
 
 def ratio(peer: dict | None, ours: dict | None) -> str:
-    ours_ms, ours_bound = cell_seconds(ours)
-    peer_ms, peer_bound = cell_seconds(peer)
+    ours_ms, ours_bound = cell_milliseconds(ours)
+    peer_ms, peer_bound = cell_milliseconds(peer)
     if ours_ms is None or peer_ms is None or ours_bound:
         return "-"
     value = peer_ms / ours_ms
@@ -254,7 +254,7 @@ def render(report: dict, *, plot_name: str | None, notes: str = "") -> str:
 
 
 def _targets(report: dict) -> list[str]:
-    lines = ["## Targets (issues 7 and 8)", "", "| target | measured | status |", "|---|---|---|"]
+    lines = ["## Targets", "", "| target | measured | status |", "|---|---|---|"]
     for t in report.get("targets", []):
         mark = {"met": "met", "missed": "**missed**"}.get(t["status"], t["status"])
         lines.append(f"| {t['target']} | {t['measured']} | {mark} |")

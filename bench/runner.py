@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .datasets import PreparedData, prepare
+from .sizes import PreparedData, prepare
 from .http import HttpTarget
 from .inprocess import InProcessRunner
 from .measure import Measurement, Policy, skipped_after_timeout

@@ -5,7 +5,7 @@ chosen engine, with a check that both give the same report) its `measure(paths, 
 engines)` is used, in a subprocess so that the time limit holds: all engines together
 first (that also compares the reports); if that runs out of time, each engine other than
 pyshacl alone, so a slow reference cannot hide the chosen engine's time. pyshacl, the
-reference, only runs up to `reference_max_size` (the issue compares them at 1x and 30x; at
+reference, only runs up to `reference_max_size` (the targets compare them at 1x and 30x; at
 342x it would take hours).
 
 Without it, this times `beleidsgraaf validate` on the shipped data plus the synthetic files,

@@ -1,4 +1,5 @@
-"""The performance targets of issues 7 and 8, checked against a benchmark report: met or
+"""The performance targets (query and page latency per graph size, search, build, SHACL
+validation against pyshacl, and the load test), checked against a benchmark report: met or
 missed with the measured number, or "not measured" when the run did not cover them."""
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def _worst_page(entry: dict | None, names: list[str], limit_ms: float, key: str,
 
 
 def _search(one: dict | None, big: dict | None) -> list[dict]:
-    """Issue 17: the search page and the suggestions, over HTTP."""
+    """The search result page and the suggestions as one types: p50 over HTTP."""
     from .workload import SEARCH_PAGES, SUGGESTION_PAGES
 
     search = [p.name for p in SEARCH_PAGES]
@@ -196,8 +197,8 @@ def _shacl_comparison(entry: dict | None) -> dict:
 
 
 def _load(load: dict | None) -> list[dict]:
-    text_errors = "load (issue 8): 0 errors from 50 clients over 60 s on 30x"
-    text_p99 = "load (issue 8): canned-query p99 <= 500 ms"
+    text_errors = "load: 0 errors from 50 clients over 60 s on 30x"
+    text_p99 = "load: canned-query p99 <= 500 ms"
     if not load:
         return [_target("load-errors", text_errors, NOT_MEASURED, "-"), _target("load-p99", text_p99, NOT_MEASURED, "-")]
     errors = load["errors"]["total"]

@@ -63,7 +63,7 @@ class Page:
     params: dict[str, str] = field(default_factory=dict)
 
 
-# Search (issue 17): the result page for words, a typo and a notation, and suggestions as one types.
+# Search: the result page for words, a typo and a notation, and suggestions as one types.
 SEARCH_PAGES = (Page("search-words", "/zoeken", {"q": "beschermd wonen"}),
                 Page("search-typo", "/zoeken", {"q": "daklooshied"}),
                 Page("search-notation", "/zoeken", {"q": "doelstelling 1"}))

@@ -73,13 +73,13 @@ def test_broken_shipped_data_same_report():
 
 
 def test_with_shipped_context_same_report():
-    """With a context pyshacl validates only the user's nodes; rudof validates everything
+    """With reference data pyshacl validates only the user's nodes; rudof validates everything
     and the other nodes' results are left out: the reports agree."""
     data = read_user_graph([BASE, CASES_DIR / "action-bad-status.ttl"])
     action, shipped = URIRef(ID + "test/a5"), ID + "{}/regiovisie-bw-mo-2024-2026/{}"
     data.add((action, URIRef(BG + "partOfStrand"), URIRef(shipped.format("actielijn", "actielijn-1"))))
     data.add((action, URIRef(BG + "refersToAction"), URIRef(shipped.format("doel", "doelstelling-1"))))
-    reference, fast = both(data, context=read_user_graph([Path("data")]))
+    reference, fast = both(data, references=read_user_graph([Path("data")]))
     assert {r.constraint.rsplit("#")[-1] for r in reference.results} >= {"InConstraintComponent",
                                                                            "ClassConstraintComponent"}
     assert_same(reference, fast)
@@ -108,9 +108,9 @@ def test_every_invalid_case_same_report_with_the_existing_data():
     results. (pyshacl's focus_nodes option once skipped the nested shapes, sh:node and
     sh:qualifiedValueShape, so an ill-typed bg:deadline passed with pyshacl only.) All
     cases run in a few validations; each result is counted for the file its focus node is in."""
-    from beleidsgraaf.publish import validation_context
+    from beleidsgraaf.publish import reference_data
 
-    context = validation_context()
+    references = reference_data()
     batches = _batches_without_shared_subjects(CASES)
     results = {"pyshacl": [], "rudof": []}  # (case name, severity) per result
     for batch in batches:
@@ -121,7 +121,7 @@ def test_every_invalid_case_same_report_with_the_existing_data():
             case_of.update({s: case.name for s in own.subjects()})
         for engine in results:
             results[engine].extend((case_of.get(URIRef(r.focus_node), "_base"), r.severity)
-                                   for r in validate_graph(data, context=context, engine=engine).results)
+                                   for r in validate_graph(data, references=references, engine=engine).results)
 
     def per_case(found):
         counts = Counter(name for name, _ in found)

@@ -9,9 +9,9 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
+from beleidsgraaf.namespaces import XSD
 from beleidsgraaf.results import is_graph_result
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "int", "long", "short", "byte", "decimal", "double", "float",
                              "nonNegativeInteger", "positiveInteger", "negativeInteger", "nonPositiveInteger",
                              "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}

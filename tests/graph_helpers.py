@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from rdflib import URIRef
 from rdflib.namespace import SKOS
-
-BG = "https://w3id.org/beleidsgraaf/def#"
-ID = "https://w3id.org/beleidsgraaf/id/"
+from beleidsgraaf.namespaces import BG, ID
 
 
 def bg(name: str) -> URIRef:

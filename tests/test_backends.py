@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from backend_compare import answer, describe_difference
+from beleidsgraaf.namespaces import BG, ID
 from beleidsgraaf.backends import open_store
 from beleidsgraaf.backends.values import bind_values, has_dataset_clause
 from beleidsgraaf.config import settings
@@ -17,14 +18,12 @@ from beleidsgraaf.queries import MAX_PAGE_SIZE, Registry
 CFG = settings()
 CANNED = list(Registry.from_directory(CFG.queries_dir))
 INTERNAL = list(Registry.from_directory(CFG.queries_dir / "internal"))
-ID = "https://w3id.org/beleidsgraaf/id/"
-DEF = "https://w3id.org/beleidsgraaf/def#"
 GOAL_1 = ID + "doel/regiovisie-bw-mo-2024-2026/doelstelling-1"
 
 # Values for parameters without a default (and for internal queries, which have none).
 REQUIRED_EXAMPLES = {
     "search": {"text": "zelfstandig"},
-    "class-members": {"class": DEF + "Goal"},
+    "class-members": {"class": BG + "Goal"},
     "document-timeline": {"document": ID + "document/lokaal-actieplan-mo-bw-lochem-2018-2019"},
     "document-tree": {"document": ID + "document/regiovisie-bw-mo-2024-2026"},
     "entity-description": {"entity": GOAL_1},
@@ -36,7 +35,7 @@ REQUIRED_EXAMPLES = {
 }
 # Optional parameters given a value, so binding is exercised where a filter tests them.
 OPTIONAL_EXAMPLES = [
-    ("actions-by-deadline", {"status": DEF + "status-doorlopend", "until": "2019-01-01"}),
+    ("actions-by-deadline", {"status": BG + "status-doorlopend", "until": "2019-01-01"}),
     ("actions-per-theme", {"document": ID + "document/startnotitie-gebiedsteams-lochem"}),
     ("workload-per-post", {"document": ID + "document/lokaal-actieplan-mo-bw-lochem-2018-2019"}),
     ("open-actions", {"before": "2018-07-01"}),

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from beleidsgraaf.namespaces import GRAPH
 from beleidsgraaf.cli import main
 from beleidsgraaf.synthetic.synth import generate
-
-GRAPH = "https://w3id.org/beleidsgraaf/graph/"
 
 
 def run(capsys, *argv):

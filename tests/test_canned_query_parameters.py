@@ -32,15 +32,14 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from api.app import create_app
+from beleidsgraaf.namespaces import ID, SKOS
 from beleidsgraaf.config import settings as project_settings
 from beleidsgraaf.errors import ParameterError
 from beleidsgraaf.queries import CannedQuery, registry
 from beleidsgraaf.backends.oxigraph import Store, read_shipped_quads
 
-ID = "https://w3id.org/beleidsgraaf/id/"
 NO_MATCH_IRI = ID + "zz-geen-treffer/"
 MARKER = "zq-vijandig-"  # in no label of the shipped data
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
 PLANT_GRAPH = ox.NamedNode("https://w3id.org/beleidsgraaf/graph/test-planted")

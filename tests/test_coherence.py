@@ -6,10 +6,10 @@ from __future__ import annotations
 from rdflib import OWL, RDF, URIRef
 from rdflib.namespace import SH, SKOS
 
+from beleidsgraaf.namespaces import BG
 from beleidsgraaf.shipped import data_files, load_graph, ontology_graph, shapes_graph
 from beleidsgraaf.config import settings
 
-BG = "https://w3id.org/beleidsgraaf/def#"
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 
 

@@ -16,10 +16,8 @@ from __future__ import annotations
 import pytest
 from rdflib import RDF, URIRef
 from rdflib.namespace import DCTERMS
+from beleidsgraaf.namespaces import BG, ID, ORG
 
-BG = "https://w3id.org/beleidsgraaf/def#"
-ORG = "http://www.w3.org/ns/org#"
-ID = "https://w3id.org/beleidsgraaf/id/"
 
 # Regiovisie before issue 15 (same counting): roles 0, organisations 33 (categories 0),
 # target groups 15, figures 0, actions 40, strands 5, memberships 10, fundings 0. After the

@@ -12,9 +12,8 @@ import pytest
 from rdflib import RDF, URIRef, Literal
 from rdflib.namespace import DCTERMS, ORG, SKOS, XSD
 from graph_helpers import bg, iri, label
+from beleidsgraaf.namespaces import BG, ID
 
-BG = "https://w3id.org/beleidsgraaf/def#"
-ID = "https://w3id.org/beleidsgraaf/id/"
 BIJLAGEN = URIRef(ID + "document/bijlagen-beleidskader-sociaal-domein-lochem")
 STARTNOTITIE = URIRef(ID + "document/startnotitie-gebiedsteams-lochem")
 

@@ -12,9 +12,8 @@ import pytest
 from rdflib import RDF, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 from graph_helpers import bg, iri, label
+from beleidsgraaf.namespaces import BG, ID, QUDT, UNIT
 
-BG = "https://w3id.org/beleidsgraaf/def#"
-ID = "https://w3id.org/beleidsgraaf/id/"
 SLUG = "beleidsplan-jeugdhulp-wmo-lochem"
 DOC = URIRef(ID + "document/" + SLUG)
 SOURCE = Path(__file__).resolve().parents[1] / "data" / "sources" / f"{SLUG}.txt"
@@ -303,9 +302,6 @@ def test_praktijkvoorbeelden(shipped_graph):
 
 
 # -- issue 15: data depth --------------------------------------------------------------------
-
-QUDT = "http://qudt.org/schema/qudt/"
-UNIT = "http://qudt.org/vocab/unit/"
 
 
 def test_activities_of_bijlage_3_per_kader(shipped_graph, source_lines):

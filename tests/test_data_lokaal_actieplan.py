@@ -16,9 +16,8 @@ import pytest
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, SKOS, XSD
 from graph_helpers import bg, iri
+from beleidsgraaf.namespaces import BG, ID
 
-BG = "https://w3id.org/beleidsgraaf/def#"
-ID = "https://w3id.org/beleidsgraaf/id/"
 SLUG = "lokaal-actieplan-mo-bw-lochem-2018-2019"
 PVA = "regionaal-actieplan-mo-bw-2017-2022"
 DOC = URIRef(f"{ID}document/{SLUG}")

@@ -13,9 +13,8 @@ import pytest
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS, XSD
 from graph_helpers import bg, iri, label
+from beleidsgraaf.namespaces import BG, ID
 
-BG = "https://w3id.org/beleidsgraaf/def#"
-ID = "https://w3id.org/beleidsgraaf/id/"
 RV = "regiovisie-bw-mo-2024-2026"
 DOC = URIRef(f"{ID}document/{RV}")
 

@@ -9,9 +9,8 @@ import re
 import pytest
 from rdflib import RDF, URIRef
 from rdflib.namespace import DCTERMS
+from beleidsgraaf.namespaces import BG, ID
 
-BG = "https://w3id.org/beleidsgraaf/def#"
-ID = "https://w3id.org/beleidsgraaf/id/"
 HTML = {"Accept": "text/html"}
 DOCUMENT_THINGS = ("Goal", "Indicator", "Strand", "Action", "Interpretation", "Illustration", "StatutoryTask",
                    "Figure", "Funding")

@@ -11,9 +11,9 @@ import pytest
 
 from api.dutch import display_literal, dutch_date, natural_key
 from conftest import GOAL_1
+from beleidsgraaf.namespaces import XSD
 
 HTML = {"Accept": "text/html"}
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def groups(page: str) -> dict[str, str]:

@@ -10,9 +10,9 @@ from collections import Counter
 from rdflib import Graph, Literal, RDF, RDFS, URIRef
 from rdflib.namespace import SKOS, XSD
 
+from beleidsgraaf.namespaces import BG
 from beleidsgraaf.shipped import ontology_graph
 
-BG = "https://w3id.org/beleidsgraaf/def#"
 DATE_PROPERTIES = ("deadline", "startDate", "baselineDate", "targetDate", "periodStart", "periodEnd",
                    "referenceDate", "referencePeriodEnd")
 DATE_TYPES = (XSD.date, XSD.gYear, XSD.gYearMonth)

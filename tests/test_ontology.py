@@ -8,11 +8,11 @@ import pytest
 from rdflib import Graph, Literal, OWL, RDF, RDFS, URIRef
 from rdflib.namespace import SKOS
 
+from beleidsgraaf.namespaces import BG
 from beleidsgraaf.shipped import ontology_graph
 from beleidsgraaf.reasoning import check_consistency, materialise
 from system_requirements import require
 
-BG = "https://w3id.org/beleidsgraaf/def#"
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from rdflib import RDF, URIRef
 from rdflib.namespace import DCTERMS, ORG
+from beleidsgraaf.namespaces import BG, ID
 
-BG = "https://w3id.org/beleidsgraaf/def#"
-ID = "https://w3id.org/beleidsgraaf/id/"
 SLUG = "beleidsplan-jeugdhulp-wmo-lochem"
 DOC = ID + "document/" + SLUG
 

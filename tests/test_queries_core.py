@@ -11,9 +11,8 @@ import pytest
 from rdflib import RDF, URIRef
 from rdflib.namespace import SKOS
 from graph_helpers import bg
+from beleidsgraaf.namespaces import BG, ID
 
-BG = "https://w3id.org/beleidsgraaf/def#"
-ID = "https://w3id.org/beleidsgraaf/id/"
 RV = "regiovisie-bw-mo-2024-2026"
 GOAL_1 = f"{ID}doel/{RV}/doelstelling-1"
 GOAL_2 = f"{ID}doel/{RV}/doelstelling-2"

@@ -8,11 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rdflib import RDF, URIRef
+from beleidsgraaf.namespaces import BG, ID, ORG, QUDT
 
-BG = "https://w3id.org/beleidsgraaf/def#"
-ORG = "http://www.w3.org/ns/org#"
-QUDT = "http://qudt.org/schema/qudt/"
-ID = "https://w3id.org/beleidsgraaf/id/"
 REGIOVISIE = ID + "document/regiovisie-bw-mo-2024-2026"
 
 

@@ -10,9 +10,8 @@ import datetime as dt
 
 from rdflib import RDF, URIRef
 from rdflib.namespace import DCTERMS, ORG, XSD
+from beleidsgraaf.namespaces import BG, ID
 
-BG = "https://w3id.org/beleidsgraaf/def#"
-ID = "https://w3id.org/beleidsgraaf/id/"
 SLUG = "lokaal-actieplan-mo-bw-lochem-2018-2019"
 DOC = f"{ID}document/{SLUG}"
 PVA = f"{ID}actielijn/regionaal-actieplan-mo-bw-2017-2022/"

@@ -8,9 +8,7 @@ from decimal import Decimal
 
 from rdflib import RDF, URIRef
 from rdflib.namespace import ORG
-
-BG = "https://w3id.org/beleidsgraaf/def#"
-ID = "https://w3id.org/beleidsgraaf/id/"
+from beleidsgraaf.namespaces import BG, ID
 
 
 def bg(name):

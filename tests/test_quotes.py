@@ -5,10 +5,9 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from beleidsgraaf.namespaces import BG
 from beleidsgraaf.config import settings
 from beleidsgraaf.quotes import QUOTE, check_quotes, collapse
-
-BG = "https://w3id.org/beleidsgraaf/def#"
 
 
 def test_every_shipped_quote_is_verbatim_in_its_source(shipped_graph):

@@ -14,10 +14,8 @@ from collections import defaultdict
 import pytest
 from rdflib import RDF, URIRef
 from rdflib.namespace import SKOS
+from beleidsgraaf.namespaces import BG, ELI, ORG
 
-BG = "https://w3id.org/beleidsgraaf/def#"
-ORG = "http://www.w3.org/ns/org#"
-ELI = "http://data.europa.eu/eli/ontology#"
 CLASSES = {"organisation": URIRef(ORG + "Organization"), "post": URIRef(ORG + "Post"),
            "law": URIRef(ELI + "LegalResource")}
 TOOI = re.compile(r"^https://identifier\.overheid\.nl/tooi/id/"

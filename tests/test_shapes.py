@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import RDF, SH
 
+from beleidsgraaf.namespaces import SHAPES
 from beleidsgraaf.shipped import shapes_graph
 from beleidsgraaf.pipeline import read_user_graph
 from beleidsgraaf.validation import validate_graph
@@ -15,7 +16,6 @@ from beleidsgraaf.validation import validate_graph
 CASES_DIR = Path(__file__).parent / "shapes_invalid"
 BASE = CASES_DIR / "_base.ttl"
 CASES = sorted(p for p in CASES_DIR.glob("*.ttl") if p.name != BASE.name)
-BGSH = "https://w3id.org/beleidsgraaf/shapes#"
 
 
 def expectations(path: Path) -> dict[str, str]:
@@ -50,9 +50,9 @@ def test_invalid_case_fails_as_intended(case):
 def test_every_node_shape_has_an_invalid_case():
     shapes = shapes_graph()
     node_shapes = {str(s) for s in shapes.subjects(RDF.type, SH.NodeShape)
-                   if str(s).startswith(BGSH) and (s, SH.targetClass, None) in shapes
+                   if str(s).startswith(SHAPES) and (s, SH.targetClass, None) in shapes
                    or (s, SH.targetSubjectsOf, None) in shapes}
-    covered = {expectations(c)["shape"].replace("bgsh:", BGSH) for c in CASES}
+    covered = {expectations(c)["shape"].replace("bgsh:", SHAPES) for c in CASES}
     assert node_shapes - covered == set(), "node shapes without an invalid test case"
 
 

@@ -13,13 +13,13 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from api.app import create_app
+from beleidsgraaf.namespaces import ID
 from beleidsgraaf.cli import main
 from beleidsgraaf.backends.oxigraph import Store
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "voorbeeld"
 SOURCE_TEXT = EXAMPLE / "plan-voorbeeldstad.txt"
 GRAPH = "https://w3id.org/beleidsgraaf/graph/voorbeeld/voorbeeldstad-2026"
-ID = "https://w3id.org/beleidsgraaf/id/"
 GOAL = ID + "doel/voorbeeldplan-voorbeeldstad-2026/doel-1"
 ERROR_AT = "blad acties, rij 3, kolom G (gereed)"
 

@@ -55,12 +55,12 @@ def count_rows(body: bytes) -> int:
 def worker(store_path: str) -> int:
     import pyoxigraph as ox
 
-    from beleidsgraaf.backends.oxigraph import Store
+    from beleidsgraaf.backends import open_store
 
     from .workload import all_queries
 
     queries = {q.name: q for q in all_queries()}
-    ours = Store.open(Path(store_path))
+    ours = open_store(Path(store_path))  # the on-disk store, queried in this process
     bare = ox.Store.read_only(store_path)
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:

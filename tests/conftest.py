@@ -72,10 +72,10 @@ def built_store_path(tmp_path_factory):
 def api_store(built_store_path):
     """The store the web-service tests run against: the shipped data on disk, with queries
     in worker processes under the default limits, as `beleidsgraaf serve` runs it."""
-    from beleidsgraaf.backends.pooled import PooledStore
+    from beleidsgraaf.backends import open_store
     from beleidsgraaf.workers import QueryLimits
 
-    store = PooledStore(built_store_path, QueryLimits())
+    store = open_store(built_store_path, limits=QueryLimits())
     yield store
     store.close()
 

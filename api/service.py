@@ -22,7 +22,7 @@ from beleidsgraaf.queries import Registry
 from beleidsgraaf.results import compact
 from beleidsgraaf.backends import QueryStore
 from beleidsgraaf.search_index import SearchIndex
-from beleidsgraaf.backends.oxigraph import Store
+from beleidsgraaf.backends.oxigraph_store import Store
 from beleidsgraaf.validation_sandbox import Sandbox
 
 from .capacity import Slots

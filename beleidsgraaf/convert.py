@@ -194,7 +194,7 @@ def convert(path: Path, cfg: Settings | None = None) -> Conversion:
     spec = sheets(cfg)
     rows = read_rows(path)
     check_rows(rows, spec)
-    from .backends.oxigraph import Store
+    from .backends.oxigraph_store import Store
 
     store = Store.in_memory()
     store.add_quads(_row_quads(rows))

@@ -17,7 +17,7 @@ from .shipped import GraphFile, data_files, ontology_files, ontology_graph, read
 from .errors import UserError
 from .rdfio import read_file, to_graph
 from .published import PROV_GRAPH_NAME, PublishedArea
-from .backends.oxigraph import build_store, read_shipped_quads
+from .backends.oxigraph_store import build_store, read_shipped_quads
 from .validation import ValidationReport, validate_graph
 
 RDF_SUFFIXES = {".ttl", ".nt", ".jsonld", ".json", ".rdf", ".owl", ".xml", ".trig", ".nq"}

@@ -338,7 +338,7 @@ def load_published(store, cfg: Settings | None = None) -> int:
 def rebuild_store_version(link: Path, area: PublishedArea, cfg: Settings, *, source, changed: str | None) -> int:
     """Write a new version of the on-disk store at `link`: what `source` holds, with the
     published graphs (and their provenance) replaced by what the published area holds."""
-    from .backends.oxigraph import build_store
+    from .backends.oxigraph_store import build_store
 
     replaced = set(area.graphs()) | {cfg.graph_ns + PROV_GRAPH_NAME} | ({changed} if changed else set())
     kept = [q for q in source.quads() if q.graph_name.value not in replaced]

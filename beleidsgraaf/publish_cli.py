@@ -76,7 +76,7 @@ def refresh_on_disk_store(graph: str, log: Callable[[str], None]) -> None:
     they now are. A running `serve` keeps its version until it restarts; writes through
     /store go live at once."""
     from .backends import is_store_spec
-    from .backends.oxigraph import Store
+    from .backends.oxigraph_store import Store
 
     link = settings().store_dir
     if is_store_spec(str(link)) or not Path(link).is_dir():

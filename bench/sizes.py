@@ -23,7 +23,7 @@ from beleidsgraaf.synthetic.synth import generate, municipalities_for_size
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 42
-BUILD_CODE = ("beleidsgraaf/pipeline.py", "beleidsgraaf/backends/oxigraph.py", "beleidsgraaf/shipped.py", "beleidsgraaf/rdfio.py",
+BUILD_CODE = ("beleidsgraaf/pipeline.py", "beleidsgraaf/backends/oxigraph_store.py", "beleidsgraaf/shipped.py", "beleidsgraaf/rdfio.py",
               "beleidsgraaf/cli.py")
 
 

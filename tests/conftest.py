@@ -11,7 +11,7 @@ import pytest
 from beleidsgraaf.shipped import shipped_graph as load_shipped_graph
 from beleidsgraaf.queries import registry
 from beleidsgraaf.results import rows_as_dicts
-from beleidsgraaf.backends.oxigraph import Store
+from beleidsgraaf.backends.oxigraph_store import Store
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +61,7 @@ GOAL_1 = f"https://w3id.org/beleidsgraaf/id/doel/{REGIOVISIE}/doelstelling-1"
 @pytest.fixture(scope="session")
 def built_store_path(tmp_path_factory):
     """The shipped data bulk-loaded into an on-disk store, as `beleidsgraaf build` writes it."""
-    from beleidsgraaf.backends.oxigraph import build_store
+    from beleidsgraaf.backends.oxigraph_store import build_store
 
     path = tmp_path_factory.mktemp("store") / "store"
     build_store(path)

@@ -186,7 +186,7 @@ def test_entity_page_with_more_references_than_shown_says_so_and_links_to_all():
 
     from api.app import create_app
     from api.browse import INCOMING_SHOWN
-    from beleidsgraaf.backends.oxigraph import Store
+    from beleidsgraaf.backends.oxigraph_store import Store
 
     store = Store.shipped()
     law = ox.NamedNode("https://w3id.org/beleidsgraaf/id/wet/wmo-2015")

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from beleidsgraaf.backends.oxigraph import Store
+from beleidsgraaf.backends.oxigraph_store import Store
 from beleidsgraaf.backends.pooled import PooledStore
 from beleidsgraaf.workers import QueryLimits
 

@@ -36,7 +36,7 @@ from beleidsgraaf.namespaces import ID, SKOS
 from beleidsgraaf.config import settings as project_settings
 from beleidsgraaf.errors import ParameterError
 from beleidsgraaf.queries import CannedQuery, registry
-from beleidsgraaf.backends.oxigraph import Store, read_shipped_quads
+from beleidsgraaf.backends.oxigraph_store import Store, read_shipped_quads
 
 NO_MATCH_IRI = ID + "zz-geen-treffer/"
 MARKER = "zq-vijandig-"  # in no label of the shipped data

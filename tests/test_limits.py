@@ -149,7 +149,7 @@ def test_results_from_workers_equal_in_process_results(api_store, built_store_pa
     store read in this process."""
     from beleidsgraaf.config import settings
     from beleidsgraaf.queries import Registry
-    from beleidsgraaf.backends.oxigraph import Store
+    from beleidsgraaf.backends.oxigraph_store import Store
 
     direct_store = Store.open(built_store_path)
     samples = {"iri": GOAL_1, "string": "zorg", "integer": "2024", "decimal": "1.5", "date": "2025-01-01",
@@ -181,7 +181,7 @@ SELECT ?a ?b ?c ?blank WHERE {
 @pytest.mark.parametrize("sparql", [AWKWARD, "SELECT * WHERE {}", "SELECT ?x WHERE { FILTER(false) }",
                                     "SELECT ?s WHERE { ?s ?p ?o } LIMIT 0"])
 def test_awkward_terms_survive_the_trip_through_a_worker(api_store, built_store_path, sparql):
-    from beleidsgraaf.backends.oxigraph import Store
+    from beleidsgraaf.backends.oxigraph_store import Store
 
     direct, pooled = Store.open(built_store_path).query(sparql), api_store.query(sparql)
     names = [v.value for v in direct.variables]

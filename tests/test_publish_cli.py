@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from beleidsgraaf.cli import main
-from beleidsgraaf.backends.oxigraph import Store, build_store
+from beleidsgraaf.backends.oxigraph_store import Store, build_store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "voorbeeld" / "plan-voorbeeldstad.ttl"
 GRAPH = "https://w3id.org/beleidsgraaf/graph/voorbeeld/plan"

@@ -18,7 +18,7 @@ import httpx
 import psutil
 import pytest
 
-from beleidsgraaf.backends.oxigraph import build_store
+from beleidsgraaf.backends.oxigraph_store import build_store
 from beleidsgraaf.validation_sandbox import Sandbox, Upload, ValidationLimits, ValidationTimeout
 from beleidsgraaf.versions import in_use
 from beleidsgraaf.backends.pooled import PooledStore

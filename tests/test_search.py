@@ -8,7 +8,7 @@ import re
 import pytest
 
 from beleidsgraaf.search_index import INDEX_FILE, SearchIndex, fold, one_edit_away, stems
-from beleidsgraaf.backends.oxigraph import Store
+from beleidsgraaf.backends.oxigraph_store import Store
 
 from conftest import GOAL_1
 

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from api.app import create_app
 from beleidsgraaf.namespaces import ID
 from beleidsgraaf.cli import main
-from beleidsgraaf.backends.oxigraph import Store
+from beleidsgraaf.backends.oxigraph_store import Store
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "voorbeeld"
 SOURCE_TEXT = EXAMPLE / "plan-voorbeeldstad.txt"

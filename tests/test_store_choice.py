@@ -11,7 +11,7 @@ import pytest
 
 from api.serve import served_store_spec, stored_search_index
 from beleidsgraaf.backends import open_store
-from beleidsgraaf.backends.oxigraph import Store
+from beleidsgraaf.backends.oxigraph_store import Store
 from beleidsgraaf.backends.rdflib_memory import RdflibStore
 from beleidsgraaf.config import Settings
 from beleidsgraaf.errors import StoreUnavailable
@@ -47,7 +47,7 @@ def test_without_a_spec_beleidsgraaf_store_names_it(tmp_path, monkeypatch):
 
 
 def test_without_a_spec_the_built_store_is_used_and_a_stale_one_is_named(tmp_path, monkeypatch):
-    from beleidsgraaf.backends.oxigraph import build_store
+    from beleidsgraaf.backends.oxigraph_store import build_store
 
     cfg = _settings(tmp_path, monkeypatch)
     build_store(cfg.store_dir, cfg)

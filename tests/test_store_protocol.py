@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from beleidsgraaf.backends.oxigraph import Store
+from beleidsgraaf.backends.oxigraph_store import Store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "voorbeeld" / "plan-voorbeeldstad.ttl"
 PLAN = FIXTURE.read_bytes()
@@ -220,7 +220,7 @@ def test_delete_removes_the_graph_and_keeps_its_history(client):
 
 def test_write_reaches_the_worker_pool_and_the_next_build(published, tmp_path, monkeypatch):
     from beleidsgraaf.pipeline import build
-    from beleidsgraaf.backends.oxigraph import build_store
+    from beleidsgraaf.backends.oxigraph_store import build_store
     from beleidsgraaf.backends.pooled import PooledStore
     from beleidsgraaf.workers import QueryLimits
 

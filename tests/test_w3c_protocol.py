@@ -137,7 +137,7 @@ CASES = [
 @pytest.fixture(scope="module")
 def protocol_store():
     """The manifest's dataset: data1.nt, data2.nt, data3.nt, each in the graph named by its label."""
-    from beleidsgraaf.backends.oxigraph import Store
+    from beleidsgraaf.backends.oxigraph_store import Store
 
     store = Store.in_memory()
     store.add_quads(ox.Quad(ox.NamedNode(d), ox.NamedNode(RDF_TYPE), ox.NamedNode(FOAF_DOCUMENT), ox.NamedNode(d))

@@ -1,9 +1,12 @@
 """Store backends behind one interface.
 
-Everything above the store (the API, the CLI) uses only what `QueryStore` names. Three
-backends implement it:
+Everything above the store (the API, the CLI, the benchmark) uses only what `QueryStore`
+names, and gets its store from `open_store`, the one place a store is chosen. The backends:
 
-- `oxigraph`: pyoxigraph, in memory or persistent on disk (the default for `serve`);
+- `oxigraph_store`: pyoxigraph, in memory or persistent on disk (with `build_store`, the
+  atomic on-disk build);
+- `pooled`: the on-disk Oxigraph store with every query in a killable worker process
+  (beleidsgraaf.workers), the default for `serve`;
 - `rdflib_memory`: an in-memory rdflib Dataset queried by rdflib's own SPARQL engine;
 - `remote`: any SPARQL 1.1 Query + Update + Graph Store Protocol endpoint.
 
@@ -75,7 +78,7 @@ def open_store(spec: str | Path | None = None, cfg: Settings | None = None, *, l
     text = str(spec)
     if text.lower() in MEMORY_SPECS | RDFLIB_SPECS:
         if text.lower() in MEMORY_SPECS:
-            from .oxigraph import Store
+            from .oxigraph_store import Store
 
             store = Store.shipped(cfg)
         else:
@@ -95,7 +98,7 @@ def open_store(spec: str | Path | None = None, cfg: Settings | None = None, *, l
     if not path.is_dir():
         raise StoreUnavailable(f"{path}: no store there; build one with 'beleidsgraaf build --store {path}', "
                                f"or name 'memory', 'rdflib' or an http(s) SPARQL endpoint URL")
-    from .oxigraph import Store, warn_if_stale
+    from .oxigraph_store import Store, warn_if_stale
 
     warn_if_stale(path, cfg, log)
     if limits is not None:

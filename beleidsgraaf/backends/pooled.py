@@ -18,7 +18,7 @@ class PooledStore:
     the SPARQL endpoint uses) are answered from the cache when they can be."""
 
     def __init__(self, store_path: Path, limits: QueryLimits | None = None):
-        from .oxigraph import Store
+        from .oxigraph_store import Store
         from ..versions import hold_version
 
         self.link = Path(store_path)  # a build or a published write swaps the version it names
@@ -33,7 +33,7 @@ class PooledStore:
     def reopen(self) -> None:
         """Serve the store version the link names now (after a published write). New
         queries go to fresh workers at once; the old workers finish what they run and stop."""
-        from .oxigraph import Store
+        from .oxigraph_store import Store
 
         from ..versions import hold_version, release
 

@@ -44,7 +44,7 @@ class RdflibStore:
 
     @classmethod
     def shipped(cls, cfg: Settings | None = None) -> "RdflibStore":
-        from .oxigraph import Store
+        from .oxigraph_store import Store
 
         # Through Oxigraph, so literals have the canonical lexical form Oxigraph stores
         # ("48" for "48.0"^^xsd:decimal) and every backend shows the same values.

@@ -15,7 +15,7 @@ from typing import Mapping
 
 import pyoxigraph as ox
 
-from .oxigraph import Store
+from .oxigraph_store import Store
 
 SELECT, ASK, GRAPH = "SELECT", "ASK", "GRAPH"
 

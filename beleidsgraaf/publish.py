@@ -32,7 +32,7 @@ from . import __version__
 from .config import Settings, settings
 from .shipped import data_files, ontology_files, read_graph_file, shape_files
 from .errors import UserError
-from .namespaces import PROV
+from .namespaces import PREFIXES, PROV
 from .published import PROV_GRAPH_NAME, PublishedArea, Version, graph_key
 from .rdfio import rebase, to_graph
 from .validation import ValidationReport, validate_graph
@@ -269,8 +269,7 @@ def provenance_record(graph: str, number: int, cfg: Settings, *, steward: str, a
     if restored:
         triples.append((activity, p("used"), ox.NamedNode(version_iri(graph, restored, cfg))))
     return ox.serialize([ox.Triple(*t) for t in triples], format=ox.RdfFormat.TURTLE,
-                        prefixes={"prov": PROV, "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-                                  "dcterms": "http://purl.org/dc/terms/"})
+                        prefixes={name: PREFIXES[name] for name in ("prov", "rdfs", "dcterms")})
 
 
 def history(graph: str, area: PublishedArea | None = None, cfg: Settings | None = None) -> list[dict]:

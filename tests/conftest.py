@@ -12,6 +12,7 @@ from beleidsgraaf.dataset import shipped_graph as load_shipped_graph
 from beleidsgraaf.queries import registry
 from beleidsgraaf.results import rows_as_dicts
 from beleidsgraaf.store import Store
+from tests.support import BACKENDS
 
 
 @pytest.fixture(scope="session")
@@ -54,10 +55,6 @@ def run_all_pages(run_query):
 
 # -- web API -------------------------------------------------------------------------------
 
-REGIOVISIE = "regiovisie-bw-mo-2024-2026"
-GOAL_1 = f"https://w3id.org/beleidsgraaf/id/doel/{REGIOVISIE}/doelstelling-1"
-
-
 @pytest.fixture(scope="session")
 def built_store_path(tmp_path_factory):
     """The shipped data bulk-loaded into an on-disk store, as `beleidsgraaf build` writes it."""
@@ -99,16 +96,13 @@ def client(api_app):
 @pytest.fixture(scope="session")
 def live_base_url(api_app):
     """The app served by a real uvicorn on a free loopback port, for HTTP clients and browsers."""
-    from live_server import running
+    from tests.support.live_server import running
 
     with running(api_app) as base_url:
         yield base_url
 
 
 # -- store backends --------------------------------------------------------------------------
-
-BACKENDS = ["oxigraph", "rdflib", "virtuoso"]
-
 
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory):
@@ -118,9 +112,9 @@ def virtuoso(tmp_path_factory):
     import time
 
     from beleidsgraaf.cli import main as cli_main
-    from virtuoso_server import start_virtuoso, virtuoso_binaries
+    from tests.support.virtuoso_server import start_virtuoso, virtuoso_binaries
 
-    from system_requirements import require
+    from tests.support.system_requirements import require
 
     require(virtuoso_binaries() is not None,
             "Virtuoso Open Source is not installed (virtuoso-t, isql-vt): "

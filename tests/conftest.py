@@ -15,6 +15,20 @@ from beleidsgraaf.store import Store
 from tests.support import BACKENDS
 
 
+# Fixtures that make every test using them slow (the quick tier, `-m "not slow"`, skips those
+# tests): starting what they start costs seconds to tens of seconds, once per session.
+SLOW_FIXTURES = {
+    "virtuoso": "starts a private Virtuoso and loads the shipped data into it",
+    "bench_run": "runs the benchmark and the load test end to end",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if any(name in SLOW_FIXTURES for name in item.fixturenames):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def shipped_graph():
     """Ontology plus all shipped data as one rdflib Graph."""
@@ -68,10 +82,13 @@ def built_store_path(tmp_path_factory):
 @pytest.fixture(scope="session")
 def api_store(built_store_path):
     """The store the web-service tests run against: the shipped data on disk, with queries
-    in worker processes under the default limits, as `beleidsgraaf serve` runs it."""
+    in worker processes under the default limits, as `beleidsgraaf serve` runs it, but with
+    two workers whatever the machine (one for pages, one for research queries: the
+    smallest pool that still has both kinds), so a many-core machine does not start one
+    per core for the tests."""
     from beleidsgraaf.workers import PooledStore, QueryLimits
 
-    store = PooledStore(built_store_path, QueryLimits())
+    store = PooledStore(built_store_path, QueryLimits(workers=2))
     yield store
     store.close()
 
@@ -155,7 +172,8 @@ def virtuoso_store(virtuoso):
     return open_store(virtuoso.query_url)
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
+@pytest.fixture(scope="session", params=[pytest.param(name, marks=pytest.mark.slow) if name == "virtuoso" else name
+                                         for name in BACKENDS])  # Virtuoso: see SLOW_FIXTURES
 def backend(request):
     """(name, store) for each backend, holding the shipped data."""
     fixture = {"oxigraph": "shipped_store", "rdflib": "rdflib_store", "virtuoso": "virtuoso_store"}[request.param]

@@ -90,6 +90,7 @@ def _run_whole(store, query, values):
     return store.query(sparql, substitutions=substitutions)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("query,values", CASES, ids=CASE_IDS)
 def test_values_binding_answers_as_oxigraph_substitution(query, values, shipped_store):
     """The VALUES rewrite, run by Oxigraph itself, answers exactly as Oxigraph's own
@@ -170,6 +171,7 @@ def test_dataset_clause_is_recognised_after_a_construct_template():
 # -- one suite, every backend ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case_id,query,values", CASES_WITH_IDS, ids=CASE_IDS)
 def test_query_answers_as_on_oxigraph(backend, case_id, query, values, shipped_store):
     name, store = backend
@@ -277,6 +279,7 @@ def test_open_store_names_a_missing_folder():
         open_store("/nonexistent/store")
 
 
+@pytest.mark.slow
 def test_build_target_replaces_graphs_drops_stale_ones_and_leaves_no_staging(virtuoso, virtuoso_store,
                                                                             shipped_store, monkeypatch, capsys):
     from beleidsgraaf.backends.endpoint import Endpoint
@@ -296,6 +299,7 @@ def test_build_target_replaces_graphs_drops_stale_ones_and_leaves_no_staging(vir
     assert virtuoso_store.graphs_under(CFG.base + "staging/") == []
 
 
+@pytest.mark.slow
 def test_build_target_without_credentials_changes_nothing(virtuoso, virtuoso_store, shipped_store,
                                                           monkeypatch, capsys):
     from beleidsgraaf.cli import main

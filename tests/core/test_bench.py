@@ -36,6 +36,7 @@ def bench_run(tmp_path_factory):
     return out, json.loads((out / "performance-raw.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_bench_writes_raw_numbers_with_machine_and_versions(bench_run):
     _, raw = bench_run
     assert raw["machine"]["cores"] >= 1 and raw["machine"]["memory_gb"] > 0 and raw["machine"]["cpu_model"]
@@ -109,6 +110,7 @@ def test_workload_covers_every_canned_query_and_the_research_queries():
     assert {"aggregation", "property-path", "optional", "regex"} <= tags and len(adhoc_queries()) >= 6
 
 
+@pytest.mark.slow
 def test_portable_binding_gives_the_engine_substitution_answer(shipped_store):
     """The peer gets parameters as VALUES blocks: on one engine that must mean the same as
     the engine's own substitution, for every canned query."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from beleidsgraaf.cli import main
 from beleidsgraaf.synth import generate
 
@@ -14,6 +16,7 @@ def run(capsys, *argv):
     return code, out, err
 
 
+@pytest.mark.slow
 def test_build_loads_extra_files_into_their_own_graphs(capsys, tmp_path, monkeypatch):
     synth = tmp_path / "synth"
     counts = generate(1, synth)
@@ -27,6 +30,7 @@ def test_build_loads_extra_files_into_their_own_graphs(capsys, tmp_path, monkeyp
     assert out.strip() == "true"  # the shipped data is there too
 
 
+@pytest.mark.slow
 def test_extra_file_named_like_shipped_data_is_refused(capsys, tmp_path, monkeypatch):
     clash = tmp_path / "register.ttl"
     clash.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n", encoding="utf-8")
@@ -36,6 +40,7 @@ def test_extra_file_named_like_shipped_data_is_refused(capsys, tmp_path, monkeyp
     assert not (tmp_path / "store").exists()
 
 
+@pytest.mark.slow
 def test_extra_data_is_validated_with_the_shipped_data(capsys, tmp_path, monkeypatch):
     bad = tmp_path / "nieuw-plan.ttl"
     bad.write_text("@prefix bg: <https://w3id.org/beleidsgraaf/def#> .\n"

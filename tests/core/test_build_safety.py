@@ -3,6 +3,8 @@ leaves the previous store intact and servable, and the next build cleans up afte
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import signal
 import subprocess
@@ -44,6 +46,7 @@ def _kill_while_writing(store: Path, env) -> bool:
             build.wait()
 
 
+@pytest.mark.slow
 def test_sigkill_mid_build_leaves_previous_store_servable(tmp_path):
     store = tmp_path / "store"
     env = dict(os.environ, BELEIDSGRAAF_STORE=str(store))

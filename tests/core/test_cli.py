@@ -22,17 +22,20 @@ def run(capsys, *argv):
     return code, out, err
 
 
+@pytest.mark.slow
 def test_validate_valid_file_exits_0(capsys):
     code, out, _ = run(capsys, "validate", str(CASES / "_base.ttl"))
     assert code == 0 and "voldoet: 0 overtredingen" in out
 
 
+@pytest.mark.slow
 def test_validate_invalid_file_exits_1_with_dutch_message(capsys):
     code, out, _ = run(capsys, "validate", str(CASES / "_base.ttl"), str(CASES / "action-no-strand.ttl"))
     assert code == 1
     assert "Actie hoort bij geen actielijn" in out and "1 overtreding," in out
 
 
+@pytest.mark.slow
 def test_validate_json_and_turtle_formats(capsys):
     code, out, _ = run(capsys, "validate", "--format", "json", str(CASES / "_base.ttl"), str(CASES / "law-bad-bwb.ttl"))
     report = json.loads(out)
@@ -42,6 +45,7 @@ def test_validate_json_and_turtle_formats(capsys):
     assert "sh:ValidationReport" in out and "sh:conforms false" in out
 
 
+@pytest.mark.slow
 def test_validate_with_shipped_resolves_references(capsys, tmp_path):
     own = tmp_path / "new.ttl"
     own.write_text(
@@ -65,6 +69,7 @@ def test_validate_with_shipped_resolves_references(capsys, tmp_path):
     ("ex:a ex:b ex:c .\n", "prefix ex: has not been declared"),
     ("<http://a> <http://b> <not an iri> .\n", ":1:"),
 ])
+@pytest.mark.slow
 def test_unparseable_rdf_gives_one_line_with_position_and_exit_2(capsys, tmp_path, content, expected):
     bad = tmp_path / "bad.ttl"
     bad.write_text(content, encoding="utf-8")
@@ -88,6 +93,7 @@ def test_queries_lists_every_rq_file(capsys):
     assert code == 0 and all(name in out for name in names)
 
 
+@pytest.mark.slow
 def test_query_runs_with_parameter_and_formats(capsys):
     code, out, _ = run(capsys, "query", "actions-for-goal", "--param", f"goal={GOAL_1}")
     assert code == 0 and "row" in out.splitlines()[-1]
@@ -123,6 +129,7 @@ def test_sparql_select_and_construct(capsys):
     assert code == 0 and len(out.strip().splitlines()) == 2
 
 
+@pytest.mark.slow
 def test_build_writes_store_that_queries_read(capsys, tmp_path, monkeypatch):
     store = tmp_path / "store"
     monkeypatch.setenv("BELEIDSGRAAF_STORE", str(store))
@@ -133,6 +140,7 @@ def test_build_writes_store_that_queries_read(capsys, tmp_path, monkeypatch):
     assert code == 0 and int(out.splitlines()[1]) > 0
 
 
+@pytest.mark.slow
 def test_failed_build_leaves_previous_store_intact(capsys, tmp_path, monkeypatch):
     home, store = copied_home(tmp_path, monkeypatch)
     assert run(capsys, "build", "--skip-validation")[0] == 0
@@ -159,6 +167,7 @@ def test_empty_file_is_an_error_not_a_pass(capsys, tmp_path):
     assert code == 2 and "bevat geen triples" in err
 
 
+@pytest.mark.slow
 def test_a_store_older_than_the_data_is_reported(capsys, tmp_path, monkeypatch):
     import os
 

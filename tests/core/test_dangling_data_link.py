@@ -3,6 +3,8 @@ answer from the built store and say what is wrong; `build` names the file; no tr
 
 from __future__ import annotations
 
+import pytest
+
 from beleidsgraaf.cli import main
 from tests.support.project_copy import copied_home
 
@@ -13,6 +15,7 @@ def run(capsys, *argv):
     return code, captured.out, captured.err
 
 
+@pytest.mark.slow
 def test_a_dangling_data_link_is_reported_not_a_traceback(capsys, tmp_path, monkeypatch):
     home, store = copied_home(tmp_path, monkeypatch)
     assert run(capsys, "build", "--skip-validation")[0] == 0

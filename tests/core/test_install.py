@@ -41,7 +41,7 @@ def test_every_direct_dependency_is_locked_within_its_range():
             problems.append(f"{requirement.name} is not in the lock")
         elif not requirement.specifier.contains(pins[name], prereleases=True):
             problems.append(f"{requirement.name}=={pins[name]} is outside {requirement.specifier}")
-    assert not problems, "regenerate the lock (README, 'Upgrading dependencies'): " + "; ".join(problems)
+    assert not problems, "regenerate the lock (docs/development.md, 'Upgrading dependencies'): " + "; ".join(problems)
 
 
 def test_every_direct_dependency_has_an_upper_bound():

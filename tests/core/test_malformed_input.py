@@ -86,6 +86,7 @@ def test_the_corpus_is_complete_and_described():
 # -- RDF: command line ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", RDF_CASES, ids=lambda p: p.name)
 def test_rdf_case_on_the_command_line(capsys, path):
     case = load(path)
@@ -106,6 +107,7 @@ def test_rdf_case_on_the_command_line(capsys, path):
 # -- RDF: web service ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", RDF_CASES, ids=lambda p: p.name)
 def test_rdf_case_on_the_api(client, capsys, path):
     case = load(path)
@@ -141,6 +143,7 @@ def query_arguments(path: Path) -> list[list[str]]:
     return arguments
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SPARQL_CASES, ids=lambda p: p.name)
 def test_sparql_case_on_the_command_line(capsys, no_built_store, path):
     case = load(path)
@@ -158,6 +161,7 @@ def test_sparql_case_on_the_command_line(capsys, no_built_store, path):
             assert f"line {case.line}" in err, err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SPARQL_CASES, ids=lambda p: p.name)
 def test_sparql_case_on_the_api(client, capsys, no_built_store, path):
     case = load(path)
@@ -197,6 +201,7 @@ def test_malformed_parameters_of_canned_queries_exit_2(capsys, no_built_store):
     ["validate", "tests/resources/malformed/deeply-nested.jsonld"],
     ["sparql", "@tests/resources/malformed/sparql-unknown-prefix.rq"],
 ], ids=lambda argv: argv[-1].rsplit("/", 1)[-1])
+@pytest.mark.slow
 def test_real_command_exits_2_without_traceback(argv, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BELEIDSGRAAF_STORE": str(tmp_path / "no-store")}
     done = subprocess.run([sys.executable, "-m", "beleidsgraaf.cli", *argv], cwd=ROOT, env=env,

@@ -68,6 +68,7 @@ def test_billion_laughs_is_refused_by_the_api(client):
     assert "billion laughs" in response.json()["message"] and response.json()["line"] is not None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("use", ["<skos:prefLabel>&l9;</skos:prefLabel>",
                                  '<skos:exactMatch rdf:resource="https://example.org/&l9;"/>'],
                          ids=["in-text", "in-attribute"])
@@ -82,6 +83,7 @@ def test_entities_declared_in_reverse_order_are_sized_too(capsys, tmp_path, use)
     assert code == 2 and "billion laughs" in err, err
 
 
+@pytest.mark.slow
 def test_many_references_to_one_big_entity_are_refused(capsys, client):
     path = CORPUS / "quadratic-blowup.rdf"
     code, _, err = cli(capsys, "validate", str(path))
@@ -89,6 +91,7 @@ def test_many_references_to_one_big_entity_are_refused(capsys, client):
     assert upload(client, path.name, path.read_bytes()).status_code == 400
 
 
+@pytest.mark.slow
 def test_modest_entities_still_work(capsys, tmp_path):
     """The guard is a budget, not a ban: abbreviations used many times are fine."""
     doctype = '<!DOCTYPE rdf:RDF [ <!ENTITY n "naam-"> <!ENTITY nn "&n;&n;"> ]>'
@@ -101,6 +104,7 @@ def test_modest_entities_still_work(capsys, tmp_path):
 # -- XML external entities -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("declared_only", [False, True])
 def test_file_external_entity_is_never_read(capsys, client, tmp_path, declared_only):
     secret = tmp_path / "secret.txt"
@@ -122,6 +126,7 @@ def test_file_external_entity_is_never_read(capsys, client, tmp_path, declared_o
     '<!DOCTYPE rdf:RDF [ <!ENTITY e PUBLIC "-//x//y" "{url}/secret.txt"> ]>',
     '<!DOCTYPE rdf:RDF [ <!ENTITY % p SYSTEM "{url}/evil.dtd"> %p; ]>',
 ], ids=["system", "public", "parameter"])
+@pytest.mark.slow
 def test_http_external_entities_are_refused_without_a_request(capsys, client, tmp_path, listener, doctype):
     url, hits = listener
     data = rdf_xml(doctype.format(url=url), "&e;" if "ENTITY e" in doctype else "x")
@@ -134,6 +139,7 @@ def test_http_external_entities_are_refused_without_a_request(capsys, client, tm
     assert hits == []
 
 
+@pytest.mark.slow
 def test_external_dtd_is_ignored_without_a_request(capsys, client, tmp_path, listener):
     """A DOCTYPE naming an external DTD is harmless: it is not fetched, the data parses."""
     url, hits = listener
@@ -171,6 +177,7 @@ def test_100k_levels_of_json_ld_by_the_api(client):
     assert f"nested deeper than {MAX_JSON_DEPTH} levels" in response.json()["message"]
 
 
+@pytest.mark.slow
 def test_nesting_up_to_the_limit_parses(capsys, tmp_path):
     path = tmp_path / "ok.jsonld"
     path.write_text(nested_jsonld(MAX_JSON_DEPTH - 2), encoding="utf-8")
@@ -178,6 +185,7 @@ def test_nesting_up_to_the_limit_parses(capsys, tmp_path):
     assert code == 0, err
 
 
+@pytest.mark.slow
 def test_nesting_inside_strings_does_not_count(capsys, tmp_path):
     path = tmp_path / "brackets.jsonld"
     path.write_text('{"@id": "https://w3id.org/beleidsgraaf/id/test/a", "http://example.org/p": "'
@@ -192,6 +200,7 @@ def test_nesting_inside_strings_does_not_count(capsys, tmp_path):
 @pytest.mark.parametrize("context", ['"{url}/context.jsonld"', '["{url}/context.jsonld"]',
                                      '{{"@import": "{url}/context.jsonld"}}', '"context.jsonld"'],
                          ids=["string", "list", "import", "relative"])
+@pytest.mark.slow
 def test_remote_context_is_refused_without_a_request(capsys, client, tmp_path, listener, context):
     url, hits = listener
     (tmp_path / "context.jsonld").write_text('{"@context": {"naam": "http://example.org/naam"}}', encoding="utf-8")
@@ -234,6 +243,7 @@ def context_server():
     thread.join(timeout=2)
 
 
+@pytest.mark.slow
 def test_an_operator_can_allow_remote_contexts(capsys, client, tmp_path, monkeypatch, context_server):
     url, requested = context_server
     monkeypatch.setenv("BELEIDSGRAAF_ALLOW_REMOTE_CONTEXTS", "1")
@@ -259,6 +269,7 @@ def test_an_operator_can_allow_remote_contexts(capsys, client, tmp_path, monkeyp
 # -- huge literals -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_50_mb_literal_by_a_real_cli_process(tmp_path):
     path = tmp_path / "huge.ttl"
     with path.open("wb") as f:
@@ -276,6 +287,7 @@ def test_50_mb_literal_by_a_real_cli_process(tmp_path):
                             + big + b'"}'),
     (".rdf", lambda big: rdf_xml("", big.decode()).encode()),
 ])
+@pytest.mark.slow
 def test_literal_over_16_mb_is_refused_in_every_syntax(capsys, tmp_path, suffix, wrap):
     path = tmp_path / f"huge{suffix}"
     path.write_bytes(wrap(b"a" * (17 * 1024 * 1024)))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -15,6 +14,7 @@ import urllib.request
 
 import pytest
 
+from beleidsgraaf.processes import free_port
 from beleidsgraaf.published import PublishedArea
 from tests.support import EXAMPLE
 
@@ -24,7 +24,8 @@ TRIPLES = 40_000  # large enough that one version takes a while to write
 WRITER = textwrap.dedent(f"""
     import sys
     import pyoxigraph as ox
-    from beleidsgraaf.published import PublishedArea
+    from beleidsgraaf.processes import free_port
+from beleidsgraaf.published import PublishedArea
 
     area = PublishedArea(sys.argv[1])
     graph = ox.NamedNode({GRAPH!r})
@@ -58,6 +59,7 @@ def consistent_state(area: PublishedArea) -> tuple[int, str] | None:
     return current.number, tag
 
 
+@pytest.mark.slow
 def test_killed_writer_leaves_a_whole_version(tmp_path):
     root = tmp_path / "published"
     script = tmp_path / "writer.py"
@@ -80,16 +82,11 @@ def test_killed_writer_leaves_a_whole_version(tmp_path):
     assert seen == {"A", "B"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
+@pytest.mark.slow
 def test_server_killed_during_put_leaves_old_or_new_graph(tmp_path):
     pytest.importorskip("uvicorn")
     root = tmp_path / "published"
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, BELEIDSGRAAF_PUBLISHED=str(root), BELEIDSGRAAF_WRITE_TOKEN="t",
                BELEIDSGRAAF_MAX_UPLOAD_BYTES=str(64 * 1024 * 1024))
     plan = (EXAMPLE / "plan-voorbeeldstad.ttl").read_bytes()

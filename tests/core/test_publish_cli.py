@@ -29,6 +29,7 @@ def run(capsys, *argv):
     return code, out, err
 
 
+@pytest.mark.slow
 def test_import_history_export_restore(area, capsys):
     code, out, _ = run(capsys, "import", str(FIXTURE), "--graph", GRAPH, "--steward", "Team data Voorbeeldstad")
     assert code == 0 and "versie 1" in out
@@ -48,6 +49,7 @@ def test_import_history_export_restore(area, capsys):
     assert GRAPH in Store.open(area / "store").named_graphs()
 
 
+@pytest.mark.slow
 def test_invalid_import_reports_in_dutch_and_changes_nothing(area, capsys):
     assert run(capsys, "import", str(FIXTURE), "--graph", GRAPH)[0] == 0
     bad = area / "bad.ttl"
@@ -66,6 +68,7 @@ def test_invalid_import_reports_in_dutch_and_changes_nothing(area, capsys):
     (["history", "--graph", GRAPH], "nooit gepubliceerd"),
     (["restore", "--graph", GRAPH, "--version", "4"], "geen versie 4"),
 ])
+@pytest.mark.slow
 def test_user_errors_exit_2_with_one_dutch_line(area, capsys, argv, expected):
     code, _, err = run(capsys, *argv)
     assert code == 2 and expected in err and "Traceback" not in err

@@ -5,6 +5,8 @@ rdflib over the shipped graph (plain triple walks, no SPARQL), then compared wit
 
 from __future__ import annotations
 
+import pytest
+
 from decimal import Decimal
 
 from rdflib import RDF, URIRef
@@ -62,6 +64,7 @@ def test_actions_per_role_ervaringsdeskundige(run_query, shipped_graph):
     assert all(r["roleLabel"] == "ervaringsdeskundige" for r in rows)
 
 
+@pytest.mark.slow
 def test_actions_per_role_without_a_role_covers_every_role_with_actions(run_query, shipped_graph):
     rows = run_query("actions-per-role")
     roles = {r for r in shipped_graph.subjects(RDF.type, URIRef(ORG + "Role"))

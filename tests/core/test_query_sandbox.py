@@ -95,6 +95,7 @@ SERVICE_ATTACKS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("attack", SERVICE_ATTACKS)
 def test_service_is_refused_and_nothing_is_contacted(served, listener, attack):
     base, _ = served
@@ -160,6 +161,7 @@ def test_engine_errors_that_could_carry_remote_text_are_not_echoed():
 
 # -- 2, 3, 4. hangs, work outside the limits, slow parses: nothing stops the other pages --------
 
+@pytest.mark.slow
 def test_cpu_bomb_times_out_with_retry_after(served):
     base, _ = served
     started = time.monotonic()
@@ -168,6 +170,7 @@ def test_cpu_bomb_times_out_with_retry_after(served):
     assert time.monotonic() - started < TIMEOUT + 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bomb", [MEMORY_BOMB, GROUP_BOMB], ids=["order-by", "group-by"])
 def test_memory_bomb_stops_its_worker_not_the_server(served, bomb):
     base, store = served
@@ -185,6 +188,7 @@ def test_memory_bomb_stops_its_worker_not_the_server(served, bomb):
             pass  # just replaced
 
 
+@pytest.mark.slow
 def test_canned_queries_answer_within_a_second_while_attacks_run(served, listener):
     """Timeouts, memory bombs, a 1 MB query and SERVICE calls at once: every canned query
     still answers within 1 s, the server's memory stays small, the listener sees nothing."""
@@ -244,6 +248,7 @@ def test_nesting_rdflib_could_not_take_is_answered(served):
     assert sparql(base, "ASK { FILTER(" + "(" * 25 + "1" + ")" * 25 + ") }").status_code == 200
 
 
+@pytest.mark.slow
 def test_deeply_nested_uploads_are_a_400_or_a_report(served):
     base, _ = served
     deep = 3000
@@ -270,6 +275,7 @@ def _actions(count: int) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.slow
 def test_validation_bomb_is_refused_by_the_triples_cap(served):
     """The issue's 4.9 MB upload of 42,433 actions: a 413 saying how to split, quickly."""
     base, _ = served
@@ -292,6 +298,7 @@ def test_validation_past_its_time_limit_is_stopped():
         sandbox.close()
 
 
+@pytest.mark.slow
 def test_validation_past_its_memory_limit_is_a_413(served):
     from beleidsgraaf.validation_sandbox import ValidationTooLarge
 
@@ -303,6 +310,7 @@ def test_validation_past_its_memory_limit_is_a_413(served):
         sandbox.close()
 
 
+@pytest.mark.slow
 def test_validation_still_reports_in_the_sandbox(served):
     base, _ = served
     response = httpx.post(f"{base}/validate", content=_actions(3), timeout=60,
@@ -313,6 +321,7 @@ def test_validation_still_reports_in_the_sandbox(served):
 
 # -- 7. store versions live as long as a process uses them ---------------------------------------
 
+@pytest.mark.slow
 def test_serving_through_two_builds_and_two_timeouts(tmp_path):
     link = tmp_path / "store"
     build_store(link)
@@ -376,6 +385,7 @@ def test_the_answer_cache_is_bounded():
     assert cache.get(("q199", (), (), ())) is not None and cache.get(("q0", (), (), ())) is None
 
 
+@pytest.mark.slow
 def test_answers_say_when_a_newer_build_exists(served):
     base, store = served
     assert "beleidsgraaf-newer-build" not in canned(base).headers

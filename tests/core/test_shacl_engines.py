@@ -44,6 +44,7 @@ def readable(report: ValidationReport) -> list[str]:
     return sorted(json.dumps(asdict(r), sort_keys=True) for r in report.results)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_invalid_case_same_report(case):
     reference, fast = both(read_user_graph([BASE, case]))
@@ -51,6 +52,7 @@ def test_invalid_case_same_report(case):
     assert_same(reference, fast)
 
 
+@pytest.mark.slow
 def test_broken_synthetic_graph_same_report(tmp_path):
     generate(1, tmp_path)
     reference, fast = both(broken_copy(read_user_graph([tmp_path]), rate=0.03))
@@ -60,11 +62,13 @@ def test_broken_synthetic_graph_same_report(tmp_path):
     assert_same(reference, fast)
 
 
+@pytest.mark.slow
 def test_shipped_data_same_report():
     reference, fast = both(read_user_graph([Path("data")]))
     assert_same(reference, fast)
 
 
+@pytest.mark.slow
 def test_broken_shipped_data_same_report():
     """The shipped data holds every class, interpretations and inferred links; broken, it
     makes nearly every constraint of the shapes fire."""
@@ -73,6 +77,7 @@ def test_broken_shipped_data_same_report():
     assert_same(reference, fast)
 
 
+@pytest.mark.slow
 def test_with_shipped_context_same_report():
     """With a context pyshacl validates only the user's nodes; rudof validates everything
     and the other nodes' results are left out: the reports agree."""
@@ -103,6 +108,7 @@ def _batches_without_shared_subjects(cases) -> list[list]:
     return [batch for batch, _ in batches]
 
 
+@pytest.mark.slow
 def test_every_invalid_case_same_report_with_the_existing_data():
     """Validation runs with the shipped (and published) data by default: on every file of
     tests/resources/shapes_invalid/ both engines then agree on conformance and on the number of

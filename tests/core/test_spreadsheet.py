@@ -46,12 +46,14 @@ def test_shipped_template_is_the_one_the_mapping_makes(tmp_path):
             assert list(csv.reader(handle))[0] == [c.value for c in fresh[name][1]]
 
 
+@pytest.mark.slow
 def test_template_example_rows_convert_to_a_conforming_plan(tmp_path, monkeypatch):
     monkeypatch.setenv("BELEIDSGRAAF_PUBLISHED", str(tmp_path / "published"))
     _, report = validate_spreadsheet(TEMPLATES / "plan-sjabloon.xlsx")
     assert report.violations == 0, report.as_text()
 
 
+@pytest.mark.slow
 def test_every_sheet_is_mapped(plan):
     conversion = convert(plan / "voorbeeldstad-acties.csv")
     kinds = {t[2].split("#")[-1] for t in conversion.graph.triples((None, None, None))
@@ -69,6 +71,7 @@ def test_every_sheet_is_mapped(plan):
     ("indicatoren", 2, "nulmeting", "twaalf", ["blad indicatoren, rij 2, kolom D (nulmeting)", '"twaalf"']),
     ("document", 2, "begin", "begin 2026", ["blad document, rij 2, kolom E (begin)", '"2025-12-31"^^xsd:date']),
 ])
+@pytest.mark.slow
 def test_a_wrong_cell_is_reported_at_its_sheet_row_and_column(plan, file, row, column, value, expected):
     edit(plan / f"voorbeeldstad-{file}.csv", row, column, value)
     _, report = validate_spreadsheet(plan / "voorbeeldstad-acties.csv")
@@ -99,6 +102,7 @@ def test_convert_cli_mapping_error_exits_2(plan, capsys):
     assert main(["convert", str(plan / "bestaat-niet.txt")]) == 2
 
 
+@pytest.mark.slow
 def test_web_validation_takes_the_workbook(plan, client):
     from openpyxl import Workbook
 

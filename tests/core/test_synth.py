@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import pyoxigraph as ox
 
 from beleidsgraaf.cli import main
@@ -31,6 +33,7 @@ def test_a_synthetic_municipality_is_about_the_size_of_the_shipped_graph(tmp_pat
     assert municipalities_for_size(1) == 0 and municipalities_for_size(342) == 341
 
 
+@pytest.mark.slow
 def test_synthetic_data_conforms_to_the_shapes(tmp_path):
     generate(1, tmp_path)
     report = validate_graph(read_user_graph([tmp_path]))

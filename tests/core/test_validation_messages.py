@@ -31,6 +31,7 @@ def only_violation(data: dict) -> dict:
     return violations[0]
 
 
+@pytest.mark.slow
 def test_a_badly_written_date_gets_the_field_the_value_and_correct_examples(capsys):
     code, data = report(capsys, CASES / "_base.ttl", CASES / "action-bad-deadline.ttl")
     message = only_violation(data)["message_nl"]
@@ -38,17 +39,20 @@ def test_a_badly_written_date_gets_the_field_the_value_and_correct_examples(caps
     assert '"2025-12-31"^^xsd:date' in message and "hooguit" not in message
 
 
+@pytest.mark.slow
 def test_a_value_outside_its_list_gets_the_allowed_values(capsys):
     code, data = report(capsys, CASES / "_base.ttl", CASES / "strand-bad-kind.ttl")
     message = only_violation(data)["message_nl"]
     assert "kies uit" in message and "actielijn (bg:strand-actielijn)" in message and "speerpunt" in message
 
 
+@pytest.mark.slow
 def test_a_wrong_reference_names_the_expected_class(capsys):
     code, data = report(capsys, CASES / "_base.ttl", CASES / "action-no-source.ttl")
     assert code == 1 and any("veld dcterms:source" in r["message_nl"] for r in data["results"])
 
 
+@pytest.mark.slow
 def test_summary_counts_agree_with_their_nouns(capsys):
     main(["validate", str(CASES / "_base.ttl"), str(CASES / "law-bad-bwb.ttl")])
     assert "voldoet niet: 1 overtreding, 0 waarschuwingen, 0 meldingen" in capsys.readouterr().out
@@ -56,6 +60,7 @@ def test_summary_counts_agree_with_their_nouns(capsys):
     assert "2 overtredingen" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_links_to_existing_entities_resolve_by_default_and_alone_says_so(capsys):
     # The example plan names gemeente Zutphen from the shipped register as a partner.
     code, _ = report(capsys, PLAN)
@@ -64,6 +69,7 @@ def test_links_to_existing_entities_resolve_by_default_and_alone_says_so(capsys)
     assert code == 1 and any((r["value"] or "").endswith("gemeente-zutphen") for r in data["results"])
 
 
+@pytest.mark.slow
 def test_a_quote_not_in_the_submitted_source_text_is_reported(capsys, tmp_path):
     assert report(capsys, PLAN, "--source-text", EXAMPLE / "plan-voorbeeldstad.txt")[0] == 0
     altered = tmp_path / "plan.ttl"
@@ -74,6 +80,7 @@ def test_a_quote_not_in_the_submitted_source_text_is_reported(capsys, tmp_path):
     assert result["focus_label"] == "Wooncoach voor jongeren die zelfstandig gaan wonen"
 
 
+@pytest.mark.slow
 def test_web_validation_checks_quotes_against_an_uploaded_source_text(client):
     altered = PLAN.read_bytes().replace(b'"een wooncoach voor jongeren"', b'"twee wooncoaches"')
     files = {"file": ("plan.ttl", altered), "source_text": ("plan.txt", (EXAMPLE / "plan-voorbeeldstad.txt").read_bytes())}
@@ -82,6 +89,7 @@ def test_web_validation_checks_quotes_against_an_uploaded_source_text(client):
     assert [res["value"] for res in r.json()["results"] if res["severity"] == "Violation"] == ["twee wooncoaches"]
 
 
+@pytest.mark.slow
 def test_publishing_gate_checks_quotes_of_cited_shipped_documents(tmp_path, capsys):
     """A new action that cites a shipped document must quote its source text verbatim."""
     plan = tmp_path / "actie.ttl"

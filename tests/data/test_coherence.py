@@ -3,6 +3,8 @@ uses is declared, every value a shape lists exists in the model."""
 
 from __future__ import annotations
 
+import pytest
+
 from rdflib import OWL, RDF, URIRef
 from rdflib.namespace import SH, SKOS
 
@@ -29,6 +31,7 @@ def shape_targets(shapes):
     return set(shapes.objects(None, SH.targetClass))
 
 
+@pytest.mark.slow
 def test_every_class_of_ours_and_every_class_in_use_has_a_shape():
     onto, shapes, data = ontology_graph(), shapes_graph(), shipped_data()
     ours = {c for c in declared_classes(onto) if isinstance(c, URIRef) and str(c).startswith(BG)}
@@ -37,6 +40,7 @@ def test_every_class_of_ours_and_every_class_in_use_has_a_shape():
     assert not missing, f"classes without a SHACL node shape: {sorted(missing)}"
 
 
+@pytest.mark.slow
 def test_every_predicate_in_data_is_declared():
     onto, data = ontology_graph(), shipped_data()
     allowed = declared_properties(onto) | {RDF.type}
@@ -44,12 +48,14 @@ def test_every_predicate_in_data_is_declared():
     assert used - allowed == set(), f"predicates used in data/ but not declared in the ontology: {sorted(used - allowed)}"
 
 
+@pytest.mark.slow
 def test_every_class_in_data_is_declared():
     onto, data = ontology_graph(), shipped_data()
     used = set(data.objects(None, RDF.type))
     assert used - declared_classes(onto) == set(), f"undeclared classes in data/: {sorted(used - declared_classes(onto))}"
 
 
+@pytest.mark.slow
 def test_every_bg_term_in_data_exists_in_the_model():
     """A misspelt bg: term (bg:status-gerred) is caught even where it is an object."""
     onto, data = ontology_graph(), shipped_data()

@@ -112,11 +112,13 @@ def coverage(graph, document_slug: str) -> dict[str, int]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("document", sorted(PINNED))
 def test_coverage_per_document_is_pinned(shipped_graph, document):
     assert coverage(shipped_graph, document) == PINNED[document]
 
 
+@pytest.mark.slow
 def test_a_dropped_figure_changes_the_count(shipped_graph):
     """The attack: removing one figure of the regiovisie is caught by the pinned count."""
     from rdflib import Graph

@@ -46,6 +46,7 @@ def java():
     require(shutil.which("java") is not None, "HermiT needs Java: apt-get install default-jre-headless, as .ci/run does")
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("java")
 def test_hermit_finds_ontology_with_shipped_data_consistent(shipped_graph):
     report = check_consistency(shipped_graph)
@@ -53,6 +54,7 @@ def test_hermit_finds_ontology_with_shipped_data_consistent(shipped_graph):
     assert report.unsatisfiable_classes == []
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("java")
 def test_hermit_detects_a_disjointness_violation():
     """The check can fail: one thing typed both action and goal (disjoint classes)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
@@ -24,6 +26,7 @@ def test_every_document_with_a_source_text_points_to_an_existing_file(shipped_gr
         assert (settings().data_dir / str(path)).is_file(), f"{text}: {path} missing"
 
 
+@pytest.mark.slow
 def test_a_changed_quote_is_caught(shipped_graph):
     subject, quote = next(iter(shipped_graph.subject_objects(QUOTE)))
     graph = Graph()

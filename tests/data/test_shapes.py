@@ -33,6 +33,7 @@ def test_base_graph_conforms():
     assert report.violations == 0, report.as_text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_invalid_case_fails_as_intended(case):
     expected = expectations(case)

@@ -33,6 +33,7 @@ def an_action(client, run_query):
     (HTML["Accept"], "html"), ("text/turtle", "ttl"), ("application/ld+json", "jsonld"),
     ("application/n-triples", "nt"), ("*/*", "ttl"),
 ])
+@pytest.mark.slow
 def test_entity_iri_redirects_303_by_accept(client, accept, extension):
     r = client.get(GOAL_PATH, headers={"Accept": accept}, follow_redirects=False)
     assert r.status_code == 303

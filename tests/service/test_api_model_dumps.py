@@ -40,6 +40,7 @@ def test_def_turtle_url(client):
     assert client.get("/def.ttl").headers["content-type"].startswith("text/turtle")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ext, fmt", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("nq", "nquads")])
 def test_dumps_hold_the_whole_dataset(client, api_store, ext, fmt):
     r = client.get(f"/dataset.{ext}")

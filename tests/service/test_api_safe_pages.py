@@ -33,6 +33,7 @@ def test_sparql_html_results_still_link_http_iris(client):
     assert 'href="https://example.org/a"' in r.text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("iri", ATTACKS[:2])
 def test_validation_report_never_links_a_script_iri(client, iri):
     data = PREFIXES + f'<{iri}> a bg:Action ; skos:prefLabel "Aanval"@nl .\n'
@@ -42,6 +43,7 @@ def test_validation_report_never_links_a_script_iri(client, iri):
     assert not [h for h in hrefs(r.text) if h.lower().startswith(("javascript:", "data:"))]
 
 
+@pytest.mark.slow
 def test_trig_is_validated_like_turtle(client):
     trig = PREFIXES + "t:g {\n" + INVALID_TTL[len(PREFIXES):] + "}\n"
     r = post(client, trig, "application/trig")

@@ -52,6 +52,7 @@ def test_form_page(client):
     (INVALID_TTL, "text/turtle"), (INVALID_NT, "application/n-triples"),
     (INVALID_JSONLD, "application/ld+json"), (INVALID_RDFXML, "application/rdf+xml"),
 ])
+@pytest.mark.slow
 def test_each_syntax_is_validated(client, body, content_type):
     r = post(client, body, content_type)
     assert r.status_code == 200
@@ -62,6 +63,7 @@ def test_each_syntax_is_validated(client, body, content_type):
     assert any(SOURCE_MESSAGE in res["message_nl"] for res in report["results"])
 
 
+@pytest.mark.slow
 def test_json_report_fields(client):
     report = post(client, INVALID_TTL, "text/turtle").json()
     assert report["counts"]["Violation"] >= 2 and "summary" in report
@@ -70,6 +72,7 @@ def test_json_report_fields(client):
     assert result["path"] == "http://purl.org/dc/terms/source" and result["severity"] == "Violation"
 
 
+@pytest.mark.slow
 def test_turtle_report(client):
     r = post(client, INVALID_TTL, "text/turtle", accept="text/turtle")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
@@ -79,6 +82,7 @@ def test_turtle_report(client):
     assert len(list(g.objects(report, SH.result))) >= 2
 
 
+@pytest.mark.slow
 def test_html_report_grouped_by_focus_node(client):
     r = client.post("/validate", files={"file": ("plan.ttl", INVALID_TTL.encode(), "text/turtle")},
                     headers={"Accept": "text/html"})
@@ -88,11 +92,13 @@ def test_html_report_grouped_by_focus_node(client):
     assert SOURCE_MESSAGE in r.text and "dcterms:source" in r.text
 
 
+@pytest.mark.slow
 def test_pasted_text_in_form(client):
     r = client.post("/validate", data={"text": INVALID_TTL}, headers={"Accept": "application/json"})
     assert r.status_code == 200 and r.json()["conforms"] is False
 
 
+@pytest.mark.slow
 def test_valid_data_conforms(client):
     r = post(client, REFERS_TO_SHIPPED, "text/turtle")  # with the existing data by default
     assert r.status_code == 200

@@ -76,6 +76,7 @@ def _comparable(response):
     return response.text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend_name", [b for b in BACKENDS if b != "oxigraph"])
 @pytest.mark.parametrize("what", list(REQUESTS))
 def test_api_answers_as_on_oxigraph(what, backend_name, clients):

@@ -39,6 +39,7 @@ def page():
         browser.close()
 
 
+@pytest.mark.slow
 def test_browse_from_home_to_a_quote_and_validate(page, base_url, tmp_path):
     page.set_default_timeout(10_000)
     page.goto(base_url + "/")
@@ -79,6 +80,7 @@ def test_browse_from_home_to_a_quote_and_validate(page, base_url, tmp_path):
     shot(page, "5-validatierapport")
 
 
+@pytest.mark.slow
 def test_find_tactus_by_typing_and_run_its_query_by_name(page, base_url):
     """Issue 17: a policy officer types "tactus" in the search box, picks Tactus from the
     suggestions, goes on to something Tactus takes part in, and runs "Wat een organisatie

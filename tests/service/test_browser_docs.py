@@ -59,6 +59,7 @@ def offline_page(browser, live_base_url):
 @pytest.mark.parametrize("path", ["/", "/zoeken?q=zelfstandig", GOAL_PATH + ".html", "/klassen", "/queries",
                                   "/sparql", "/def", "/dataset", "/validate",
                                   "/sparql?format=html&query=SELECT%20%3Fx%20WHERE%20%7B%20%3Fx%20a%20%3Fc%20%7D%20LIMIT%203"])
+@pytest.mark.slow
 def test_pages_work_under_the_csp_without_errors(offline_page, live_base_url, path):
     response = offline_page.goto(live_base_url + path)
     assert response.status == 200
@@ -68,6 +69,7 @@ def test_pages_work_under_the_csp_without_errors(offline_page, live_base_url, pa
     assert offline_page.problems == []
 
 
+@pytest.mark.slow
 def test_swagger_ui_loads_offline_and_runs_an_operation(offline_page, live_base_url):
     page = offline_page
     page.goto(live_base_url + "/docs")
@@ -87,6 +89,7 @@ def test_swagger_ui_loads_offline_and_runs_an_operation(offline_page, live_base_
 REDOCLY_LOGO_BLOCKED = ("https://cdn.redoc.ly/redoc/logo-mini.svg", "Content Security Policy")
 
 
+@pytest.mark.slow
 def test_redoc_loads_offline(offline_page, live_base_url):
     page = offline_page
     page.goto(live_base_url + "/redoc")
@@ -109,6 +112,7 @@ def yasgui_installed():
     require(installed(), f"YASGUI is not installed under web/node_modules: run '{INSTALL}', as the README's install command does")
 
 
+@pytest.mark.slow
 def test_yasgui_runs_a_query_and_an_example_offline(yasgui_installed, offline_page, live_base_url):
     page = offline_page
     response = page.goto(live_base_url + "/yasgui")
@@ -133,6 +137,7 @@ def test_yasgui_runs_a_query_and_an_example_offline(yasgui_installed, offline_pa
     assert page.problems == []
 
 
+@pytest.mark.slow
 def test_yasgui_results_never_link_a_script_iri(yasgui_installed, offline_page, live_base_url):
     page = offline_page
     page.goto(live_base_url + "/yasgui")

@@ -203,6 +203,7 @@ def check_iri_term(name: str, value: str, term) -> None:
     assert not re.search(r'[\x00-\x20<>"{}|^`\\]', term.value), "an accepted IRI could end early in SPARQL"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("query, name", IRI_PARAMS, ids=lambda x: x.name if isinstance(x, CannedQuery) else x)
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(payload=payloads, http=st.booleans())
@@ -230,6 +231,7 @@ def test_hostile_iri_renames_a_real_entity_and_nothing_else(scratch, query, name
         scratch.rename(hostile_iri, real)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("query, name", IRI_PARAMS, ids=lambda x: x.name if isinstance(x, CannedQuery) else x)
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(payload=payloads)
@@ -256,6 +258,7 @@ def test_string_queries_are_known():
     assert {q.name for q, _ in STRING_PARAMS} == set(FOUND_VARIABLE)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("query, name", STRING_PARAMS, ids=lambda x: x.name if isinstance(x, CannedQuery) else x)
 @settings(max_examples=MAX_EXAMPLES * 2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(payload=hostile, http=st.booleans())
@@ -281,6 +284,7 @@ def test_hostile_text_finds_exactly_the_entity_labelled_with_it(scratch, query, 
         scratch.unplant()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("query, name", STRING_PARAMS, ids=lambda x: x.name if isinstance(x, CannedQuery) else x)
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(payload=hostile)

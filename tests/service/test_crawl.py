@@ -5,6 +5,8 @@ the crawl stays within seconds, and at most MAX_PAGES in all."""
 
 from __future__ import annotations
 
+import pytest
+
 import html
 import re
 from collections import Counter, deque
@@ -33,6 +35,7 @@ def internal_links(page: str) -> set[str]:
     return links
 
 
+@pytest.mark.slow
 def test_no_internal_link_is_dead(client):
     queue, seen, per_kind, dead = deque(["/"]), {"/"}, Counter(), []
     visited = 0

@@ -90,6 +90,7 @@ def test_an_unfilled_form_is_a_form_not_an_error(client):
     assert client.get("/queries/search", headers={"Accept": "application/json"}).status_code == 422
 
 
+@pytest.mark.slow
 def test_build_says_where_to_read_its_warnings(tmp_path):
     from beleidsgraaf.pipeline import build
 

@@ -53,6 +53,7 @@ def limited_app(built_store_path):
         store.close()
 
 
+@pytest.mark.slow
 def test_runaway_query_is_stopped_while_others_are_served(limited_app):
     store, app = limited_app(timeout=1.5, workers=2, queue_wait=5)
     pids_before = set(store.pool.worker_pids())
@@ -94,6 +95,7 @@ def test_runaway_query_is_stopped_while_others_are_served(limited_app):
     assert bool(store.query(QUICK)) is True
 
 
+@pytest.mark.slow
 def test_unbounded_property_path_is_stopped(limited_app):
     store, _ = limited_app(timeout=1.0, workers=1)
     started = time.monotonic()
@@ -121,6 +123,7 @@ def test_answer_over_the_row_cap_is_refused_with_advice(limited_app):
         assert graph.status_code == 422 and "more than 50" in graph.json()["message"]
 
 
+@pytest.mark.slow
 def test_saturated_pool_answers_503_with_retry_after(limited_app):
     store, app = limited_app(timeout=3, workers=1, queue_wait=0.5)
     with running(app) as base:
@@ -142,6 +145,7 @@ def test_saturated_pool_answers_503_with_retry_after(limited_app):
     assert bool(store.query(QUICK)) is True
 
 
+@pytest.mark.slow
 def test_results_from_workers_equal_in_process_results(api_store, built_store_path):
     """The trip through a worker (TSV results, N-Triples graphs) loses nothing: every canned
     and internal query gives the same terms, datatypes, languages and order as the same
@@ -234,6 +238,7 @@ def test_limit_settings_are_read_from_the_environment():
     assert limits == QueryLimits(timeout=2.5, max_rows=10, workers=3, queue_wait=0.25)
 
 
+@pytest.mark.slow
 def test_validations_beyond_their_places_get_503(api_app, monkeypatch):
     """Each validation takes a process and memory: only so many at once."""
     from api.capacity import Slots
@@ -265,6 +270,7 @@ def test_validations_beyond_their_places_get_503(api_app, monkeypatch):
     assert busy.headers["Retry-After"] == "1" and "validations" in busy.json()["message"]
 
 
+@pytest.mark.slow
 def test_research_queries_cannot_take_every_worker(limited_app, monkeypatch):
     """With two workers, ad-hoc SPARQL may hold one: while runaway research queries fill it
     (and a second one waits, then gets 503), canned queries and entity pages are answered

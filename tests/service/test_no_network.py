@@ -4,6 +4,8 @@ ignored. A loopback listener records any request that would prove otherwise."""
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_sparql_service_is_refused_without_a_request(client, listener):
     url, hits = listener
@@ -46,6 +48,7 @@ def test_rdfxml_external_entity_is_not_resolved(client, listener):
     assert hits == []
 
 
+@pytest.mark.slow
 def test_owl_imports_in_uploaded_data_are_not_followed(client, listener):
     url, hits = listener
     body = (f"<https://w3id.org/beleidsgraaf/id/test/onto> a <http://www.w3.org/2002/07/owl#Ontology> ;\n"

@@ -15,6 +15,7 @@ TACTUS = "https://w3id.org/beleidsgraaf/id/organisatie/tactus"
 IRI_PARAMS = [(q.name, p) for q in registry() for p in q.parameters if p.type.name == "iri"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, param", IRI_PARAMS, ids=lambda x: x if isinstance(x, str) else x.name)
 def test_every_iri_parameter_is_picked_by_name(client, name, param):
     page = client.get(f"/queries/{name}", params={"format": "html"}, headers=HTML)

@@ -127,6 +127,7 @@ def test_every_page_has_the_search_box_with_suggestions(client):
     assert client.get("/static/suggest.js").status_code == 200
 
 
+@pytest.mark.slow
 def test_update_graph_follows_a_write(tmp_path):
     """The write path's hook: after a graph changes, update_graph makes the index say so."""
     import pyoxigraph as ox

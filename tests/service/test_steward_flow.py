@@ -1,9 +1,11 @@
-"""The README's worked example, step by step: a steward fills the spreadsheet template for
-the (made-up) plan of gemeente Voorbeeldstad, converts and validates it, fixes the one
-error, publishes with a token, finds the new actions through actions-for-goal and the
-entity pages, publishes a correction and restores the previous version."""
+"""The data stewards' worked example (docs/operations.md), step by step: a steward fills the
+spreadsheet template for the (made-up) plan of gemeente Voorbeeldstad, converts and validates
+it, fixes the one error, publishes with a token, finds the new actions through actions-for-goal
+and the entity pages, publishes a correction and restores the previous version."""
 
 from __future__ import annotations
+
+import pytest
 
 import csv
 import shutil
@@ -43,6 +45,7 @@ def fill_template(template: Path, filled: Path) -> None:
     workbook.save(filled)
 
 
+@pytest.mark.slow
 def test_steward_publishes_a_plan_from_the_spreadsheet_template(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("BELEIDSGRAAF_PUBLISHED", str(tmp_path / "published"))
     monkeypatch.setenv("BELEIDSGRAAF_WRITE_TOKEN", "geheim")

@@ -67,6 +67,7 @@ def test_missing_and_wrong_tokens_are_401(client):
     assert client.get("/store").json() == {"graphs": []}
 
 
+@pytest.mark.slow
 def test_tokens_file_limits_a_steward_to_their_graphs(client, tmp_path, monkeypatch):
     monkeypatch.delenv("BELEIDSGRAAF_WRITE_TOKEN")
     tokens = tmp_path / "stewards.toml"
@@ -92,6 +93,7 @@ def test_shipped_graphs_and_the_default_graph_cannot_be_written(client):
 
 # -- accepted writes go live ----------------------------------------------------------------
 
+@pytest.mark.slow
 def test_put_valid_plan_is_live_at_once(client):
     assert ACTION not in actions_for_goal(client)
     r = put(client)
@@ -115,6 +117,7 @@ def search_iris(client, text: str) -> list[str]:
                                              headers={"Accept": "application/json"}).json()["results"]]
 
 
+@pytest.mark.slow
 def test_search_follows_published_writes(client):
     """The full-text index is updated on every accepted write: found after PUT, gone after DELETE."""
     assert ACTION not in search_iris(client, "wooncoach")
@@ -124,6 +127,7 @@ def test_search_follows_published_writes(client):
     assert ACTION not in search_iris(client, "wooncoach")
 
 
+@pytest.mark.slow
 def test_invalid_write_gets_the_validate_report_and_changes_nothing(client):
     assert put(client).status_code == 201
     before = client.get("/store", params={"graph": GRAPH}, headers={"Accept": "application/n-triples"}).text
@@ -147,6 +151,7 @@ def test_unparseable_body_is_400_with_line(client):
 
 # -- preconditions and concurrency ----------------------------------------------------------
 
+@pytest.mark.slow
 def test_stale_if_match_is_412_and_current_one_writes(client):
     assert put(client).status_code == 201
     assert put(client).status_code == 204  # version 2
@@ -156,6 +161,7 @@ def test_stale_if_match_is_412_and_current_one_writes(client):
     assert put(client, headers={**AUTH, "If-None-Match": "*"}).status_code == 412
 
 
+@pytest.mark.slow
 def test_concurrent_additions_are_not_lost(client):
     assert put(client).status_code == 201
     extra = ('@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n'
@@ -179,6 +185,7 @@ def test_concurrent_additions_are_not_lost(client):
 
 # -- history, provenance, delete, restore ---------------------------------------------------
 
+@pytest.mark.slow
 def test_history_records_who_when_file_and_shapes_and_restores(client):
     assert put(client).status_code == 201
     changed = PLAN.replace(b'"2026-12-31"^^xsd:date', b'"2027-06-30"^^xsd:date')
@@ -205,6 +212,7 @@ def test_history_records_who_when_file_and_shapes_and_restores(client):
     assert client.post("/store/restore", params={"graph": GRAPH, "version": 9}, headers=AUTH).status_code == 404
 
 
+@pytest.mark.slow
 def test_delete_removes_the_graph_and_keeps_its_history(client):
     assert put(client).status_code == 201
     assert client.delete("/store", params={"graph": GRAPH}).status_code == 401
@@ -218,6 +226,7 @@ def test_delete_removes_the_graph_and_keeps_its_history(client):
 
 # -- the on-disk store served by worker processes ------------------------------------------
 
+@pytest.mark.slow
 def test_write_reaches_the_worker_pool_and_the_next_build(published, tmp_path, monkeypatch):
     from beleidsgraaf.pipeline import build
     from beleidsgraaf.store import build_store
@@ -241,6 +250,7 @@ def test_write_reaches_the_worker_pool_and_the_next_build(published, tmp_path, m
     assert GRAPH in rebuilt.named_graphs()
 
 
+@pytest.mark.slow
 def test_after_write_hook_sees_every_accepted_write(client):
     from beleidsgraaf import publish
 
@@ -258,6 +268,7 @@ def test_after_write_hook_sees_every_accepted_write(client):
     assert seen == [(GRAPH, triples), (GRAPH, None)]
 
 
+@pytest.mark.slow
 def test_reads_need_no_token_head_and_default_graph(client):
     assert put(client).status_code == 201
     head = client.head("/store", params={"graph": GRAPH})
@@ -269,6 +280,7 @@ def test_reads_need_no_token_head_and_default_graph(client):
     assert client.get("/store", params={"graph": "https://w3id.org/beleidsgraaf/graph/niets"}).status_code == 404
 
 
+@pytest.mark.slow
 def test_rdflib_store_goes_live_and_a_restarted_memory_server_shows_published_graphs(published):
     from beleidsgraaf.backends.rdflib_memory import RdflibStore
     from beleidsgraaf.publish import load_published

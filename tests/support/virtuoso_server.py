@@ -5,13 +5,14 @@ folder, no outbound access (the sponger role is not granted), stopped at the end
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from beleidsgraaf.processes import free_port, stop_process, wait_until_ready
 
 LOADER_USER = "beleidsgraaf"
 LOADER_PASSWORD = "test-only-password"
@@ -75,12 +76,6 @@ def virtuoso_binaries() -> tuple[str, str] | None:
     return (server, isql) if server and isql else None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class VirtuosoServer:
     folder: Path
@@ -110,18 +105,12 @@ class VirtuosoServer:
         return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else "(no log)"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()  # Virtuoso checkpoints and exits on SIGTERM
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process, timeout_s=20)  # Virtuoso checkpoints and exits on SIGTERM
 
 
 def start_virtuoso(folder: Path) -> VirtuosoServer:
     server_binary, isql = virtuoso_binaries()
-    http_port, sql_port = _free_port(), _free_port()
+    http_port, sql_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     ini.write_text(INI.format(dir=folder, http_port=http_port, sql_port=sql_port))
     started = time.perf_counter()
@@ -140,16 +129,12 @@ def start_virtuoso(folder: Path) -> VirtuosoServer:
 
 
 def _wait_until_ready(server: VirtuosoServer) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"virtuoso-t exited with {server.process.returncode}:\n{server.log_tail()}")
+    def answers() -> bool:
         try:
-            response = httpx.post(server.query_url, data={"query": "ASK {}"}, timeout=2,
-                                  headers={"Accept": "application/sparql-results+json"})
-            if response.status_code == 200:
-                return
+            return httpx.post(server.query_url, data={"query": "ASK {}"}, timeout=2,
+                              headers={"Accept": "application/sparql-results+json"}).status_code == 200
         except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"Virtuoso did not answer within {STARTUP_TIMEOUT:.0f} s:\n{server.log_tail()}")
+            return False
+
+    wait_until_ready(answers, deadline_s=STARTUP_TIMEOUT, what="virtuoso-t", process=server.process,
+                     interval_s=0.1, explain=server.log_tail)

@@ -26,6 +26,7 @@ def test_synth_is_deterministic(tmp_path, capsys):
     assert "triples in 10 files" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_a_synthetic_municipality_is_about_the_size_of_the_shipped_graph(tmp_path):
     counts = generate(5, tmp_path)
     per_municipality = sum(counts.values()) / 5

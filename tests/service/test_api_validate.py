@@ -106,6 +106,7 @@ def test_valid_data_conforms(client):
     assert report["conforms"] is True, report["results"]
 
 
+@pytest.mark.slow
 def test_references_to_shipped_entities_do_not_resolve_alone(client):
     alone = post(client, REFERS_TO_SHIPPED, "text/turtle", alone="true").json()
     assert any("doel (bg:Goal)" in res["message_nl"] for res in alone["results"])

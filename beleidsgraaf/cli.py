@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--store", type=Path, help="store directory (default: build/store or $BELEIDSGRAAF_STORE)")
     b.add_argument("--target", metavar="URL",
                    help="load into this SPARQL endpoint instead (Query + Update + Graph Store Protocol), "
-                        "replacing the dataset's graphs there; see README 'Store backends'")
+                        "replacing the dataset's graphs there; see docs/backends.md")
     b.add_argument("--materialise", action="store_true", help="add RDFS entailments in graph .../graph/inferred")
     b.add_argument("--skip-validation", action="store_true", help="do not run SHACL before writing")
     b.add_argument("--reason", action="store_true", help="also check consistency with HermiT (needs Java)")

@@ -3,7 +3,7 @@ ReportTriples.
 
 - rudof (the Rust validator, PyPI pyrudof): the default; on our shapes about ten times
   faster than pyshacl (bench/shacl_compare.py measures both in one run).
-- pyshacl: the reference. tests/test_shacl_engines.py proves that both report the same
+- pyshacl: the reference. tests/core/test_shacl_engines.py proves that both report the same
   results on the invalid-shape corpus, the shipped data and broken synthetic graphs.
 
 Choose with BELEIDSGRAAF_SHACL_ENGINE=rudof|pyshacl or validate_graph(..., engine=...).

@@ -44,7 +44,7 @@ ENV_CACHE = "BELEIDSGRAAF_QUERY_CACHE_MB"
 
 @dataclass(frozen=True)
 class QueryLimits:
-    """How much one query may take. Every field has an environment variable (see README)."""
+    """How much one query may take. Every field has an environment variable (see docs/operations.md)."""
 
     timeout: float = 10.0  # seconds a query may run before its worker is killed
     max_rows: int = 100_000  # solutions or triples one answer may hold

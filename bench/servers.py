@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import socket
 import subprocess
 import sys
 import threading
@@ -16,15 +15,12 @@ from pathlib import Path
 
 import httpx
 
+from beleidsgraaf import processes
+from beleidsgraaf.processes import LOOPBACK, free_port, stop_process
+
 REPO = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+HOST = LOOPBACK
 PROBE = "ASK {}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def _env() -> dict[str, str]:
@@ -52,11 +48,8 @@ def tree_memory(pid: int) -> dict:
 def wait_until_ready(base_url: str, proc: subprocess.Popen, deadline_s: float, path: str = "/sparql",
                      method: str = "GET") -> float:
     """Poll an ASK query until it answers 200; the seconds that took."""
-    started = time.perf_counter()
     with httpx.Client(timeout=5) as client:
-        while time.perf_counter() - started < deadline_s:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited with code {proc.returncode} before answering")
+        def answers() -> bool:
             try:
                 if method == "GET":
                     response = client.get(base_url + path, params={"query": PROBE},
@@ -65,12 +58,12 @@ def wait_until_ready(base_url: str, proc: subprocess.Popen, deadline_s: float, p
                     response = client.post(base_url + path, content=PROBE.encode(),
                                            headers={"Accept": "application/sparql-results+json",
                                                     "Content-Type": "application/sparql-query"})
-                if response.status_code == 200:
-                    return time.perf_counter() - started
             except httpx.TransportError:
-                pass
-            time.sleep(0.01)
-    raise RuntimeError(f"server at {base_url} did not answer within {deadline_s:.0f} s")
+                return False
+            return response.status_code == 200
+
+        return processes.wait_until_ready(answers, deadline_s=deadline_s, what=f"the server at {base_url}",
+                                            process=proc, interval_s=0.01)
 
 
 class OurServer:
@@ -110,12 +103,7 @@ class OurServer:
 
     def stop(self) -> None:
         if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            stop_process(self.proc)
             self.proc = None
 
     def __enter__(self) -> "OurServer":

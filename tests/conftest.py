@@ -12,6 +12,21 @@ from beleidsgraaf.shipped import shipped_graph as load_shipped_graph
 from beleidsgraaf.queries import registry
 from beleidsgraaf.results import rows_as_dicts
 from beleidsgraaf.backends.oxigraph_store import Store
+from tests.support import BACKENDS
+
+
+# Fixtures that make every test using them slow (the quick tier, `-m "not slow"`, skips those
+# tests): starting what they start costs seconds to tens of seconds, once per session.
+SLOW_FIXTURES = {
+    "virtuoso": "starts a private Virtuoso and loads the shipped data into it",
+    "bench_run": "runs the benchmark and the load test end to end",
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if any(name in SLOW_FIXTURES for name in item.fixturenames):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -54,10 +69,6 @@ def run_all_pages(run_query):
 
 # -- web API -------------------------------------------------------------------------------
 
-REGIOVISIE = "regiovisie-bw-mo-2024-2026"
-GOAL_1 = f"https://w3id.org/beleidsgraaf/id/doel/{REGIOVISIE}/doelstelling-1"
-
-
 @pytest.fixture(scope="session")
 def built_store_path(tmp_path_factory):
     """The shipped data bulk-loaded into an on-disk store, as `beleidsgraaf build` writes it."""
@@ -71,11 +82,14 @@ def built_store_path(tmp_path_factory):
 @pytest.fixture(scope="session")
 def api_store(built_store_path):
     """The store the web-service tests run against: the shipped data on disk, with queries
-    in worker processes under the default limits, as `beleidsgraaf serve` runs it."""
+    in worker processes under the default limits, as `beleidsgraaf serve` runs it, but with
+    two workers whatever the machine (one for pages, one for research queries: the
+    smallest pool that still has both kinds), so a many-core machine does not start one
+    per core for the tests."""
     from beleidsgraaf.backends import open_store
     from beleidsgraaf.workers import QueryLimits
 
-    store = open_store(built_store_path, limits=QueryLimits())
+    store = open_store(built_store_path, limits=QueryLimits(workers=2))
     yield store
     store.close()
 
@@ -100,16 +114,13 @@ def client(api_app):
 @pytest.fixture(scope="session")
 def live_base_url(api_app):
     """The app served by a real uvicorn on a free loopback port, for HTTP clients and browsers."""
-    from live_server import running
+    from tests.support.live_server import running
 
     with running(api_app) as base_url:
         yield base_url
 
 
 # -- store backends --------------------------------------------------------------------------
-
-BACKENDS = ["oxigraph", "rdflib", "virtuoso"]
-
 
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory):
@@ -119,9 +130,9 @@ def virtuoso(tmp_path_factory):
     import time
 
     from beleidsgraaf.cli import main as cli_main
-    from virtuoso_server import start_virtuoso, virtuoso_binaries
+    from tests.support.virtuoso_server import start_virtuoso, virtuoso_binaries
 
-    from system_requirements import require
+    from tests.support.system_requirements import require
 
     require(virtuoso_binaries() is not None,
             "Virtuoso Open Source is not installed (virtuoso-t, isql-vt): "
@@ -162,7 +173,8 @@ def virtuoso_store(virtuoso):
     return open_store(virtuoso.query_url)
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
+@pytest.fixture(scope="session", params=[pytest.param(name, marks=pytest.mark.slow) if name == "virtuoso" else name
+                                         for name in BACKENDS])  # Virtuoso: see SLOW_FIXTURES
 def backend(request):
     """(name, store) for each backend, holding the shipped data."""
     fixture = {"oxigraph": "shipped_store", "rdflib": "rdflib_store", "virtuoso": "virtuoso_store"}[request.param]

@@ -1,7 +1,7 @@
 """Two small fixes to rdflib's SPARQL engine (rdflib 7.x) that our canned queries need.
 Each mirrors what the SPARQL 1.1 specification and the other engines (Oxigraph, Virtuoso)
 do; each is applied once, only when the rdflib backend is used, and only while rdflib
-still shows the bug (`tests/test_backends.py` checks both, so a fixed rdflib is noticed).
+still shows the bug (`tests/core/test_backends.py` checks both, so a fixed rdflib is noticed).
 
 1. An aggregate with DISTINCT over a variable that is unbound in some rows, e.g.
    `GROUP_CONCAT(DISTINCT ?label)` after an OPTIONAL, raises NotBoundError instead of

@@ -16,7 +16,7 @@ and legal bases; inferred links carry a bg:Interpretation with its reason. Per r
 five municipalities a regional vision (bewegingen, doelstellingen, actielijnen, actions),
 and one register of laws, statutory tasks, national programmes and target groups.
 
-The output conforms to our shapes (tests/test_synth.py). Quotes are synthetic: there is no
+The output conforms to our shapes (tests/core/test_synth.py). Quotes are synthetic: there is no
 source text to check them against. The same arguments always give byte-identical files.
 """
 

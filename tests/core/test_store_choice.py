@@ -16,7 +16,7 @@ from beleidsgraaf.backends.rdflib_memory import RdflibStore
 from beleidsgraaf.config import Settings
 from beleidsgraaf.errors import StoreUnavailable
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _settings(tmp_path: Path, monkeypatch, store: str | None = None) -> Settings:

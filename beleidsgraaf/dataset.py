@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .config import Settings, settings
+from .settings import Settings, current_settings
 from .rdfio import read_file, rebase, to_graph
 
 
@@ -40,7 +40,7 @@ def read_graph_file(gf: GraphFile, cfg: Settings) -> list[ox.Quad]:
 
 
 def load_graph(files: list[GraphFile], cfg: Settings | None = None) -> Graph:
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     graph = Graph()
     for gf in files:
         to_graph(read_graph_file(gf, cfg), graph)
@@ -72,17 +72,17 @@ PREFIXES = {
 
 @lru_cache(maxsize=4)
 def ontology_graph(cfg: Settings | None = None) -> Graph:
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     return load_graph(ontology_files(cfg), cfg)
 
 
 @lru_cache(maxsize=4)
 def shapes_graph(cfg: Settings | None = None) -> Graph:
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     return load_graph(shape_files(cfg), cfg)
 
 
 def shipped_graph(cfg: Settings | None = None) -> Graph:
     """Ontology plus all shipped data in one rdflib Graph (for validation and reasoning)."""
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     return load_graph(ontology_files(cfg) + data_files(cfg), cfg)

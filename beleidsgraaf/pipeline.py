@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .backends import QueryStore, is_remote_spec, is_store_spec, open_store
-from .config import settings
+from .settings import Settings, current_settings
 from .dataset import GraphFile, data_files, ontology_files, ontology_graph, read_graph_file
 from .errors import UserError
 from .rdfio import read_file, to_graph
@@ -75,7 +75,7 @@ def validated_report(data: Graph, context: Graph | None, texts: dict[str, str]) 
     from .quotes import submitted_quote_results
 
     report = validate_graph(data, context=context)
-    quotes = submitted_quote_results(data, context, texts, settings().data_dir)
+    quotes = submitted_quote_results(data, context, texts, current_settings().data_dir)
     return report.with_results(quotes, [data] + ([context] if context is not None else []))
 
 
@@ -109,7 +109,7 @@ def read_source_texts(paths: list[Path]) -> dict[str, str]:
 def read_extra_quads(paths: list[Path], cfg=None) -> list[ox.Quad]:
     """RDF files or folders to load besides the shipped data, each file into its own named
     graph named after the file, like data/ files (e.g. a new plan, or synthetic data)."""
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     taken = {gf.graph_iri: gf.path for gf in ontology_files(cfg) + data_files(cfg)}
     quads: list[ox.Quad] = []
     for file in collect_rdf_files(paths):
@@ -136,7 +136,7 @@ def build(store_path: Path | str, *, validate: bool = True, materialise: bool = 
           extra: list[Path] | None = None, log: Callable[[str], None] = _quiet) -> bool:
     """Validate the shipped data (and any extra files) and write the store (a folder, or the
     http(s) URL of a SPARQL endpoint); False when validation fails."""
-    cfg = settings()
+    cfg = current_settings()
     started = time.perf_counter()
     quads = read_shipped_quads(cfg)  # parsed once; validation, reasoning and the store share it
     if extra:
@@ -186,12 +186,12 @@ def build(store_path: Path | str, *, validate: bool = True, materialise: bool = 
 
 
 def open_default_store(log: Callable[[str], None]) -> QueryStore:
-    """The store BELEIDSGRAAF_STORE names (a folder, or memory, rdflib or an endpoint URL);
+    """The store the STORE setting names (a folder, or memory, rdflib or an endpoint URL);
     else the built store if there is one, else the shipped data in memory."""
-    spec = os.environ.get("BELEIDSGRAAF_STORE")
-    if is_store_spec(spec):
-        return open_store(spec)
-    path = settings().store_dir
+    cfg = current_settings()
+    if is_store_spec(cfg.store):
+        return open_store(cfg.store, cfg)
+    path = cfg.store_dir
     if path.is_dir():
         warn_if_stale(path, log)
         return Store.open(path)
@@ -201,7 +201,7 @@ def open_default_store(log: Callable[[str], None]) -> QueryStore:
 def warn_if_stale(store_path: Path, log: Callable[[str], None]) -> None:
     """Say so when ontology/ or data/ changed after the store was built: the store does
     not follow the files by itself."""
-    cfg = settings()
+    cfg = current_settings()
     built = Path(store_path).resolve().stat().st_mtime
     files = [gf.path for gf in ontology_files(cfg) + data_files(cfg)]
     for broken in (p for p in files if not p.exists()):
@@ -222,7 +222,7 @@ def stored_search_index(store_path: Path | str | None, in_memory: bool):
         return None
     import sqlite3
 
-    index_file = Path(store_path or settings().store_dir) / INDEX_FILE
+    index_file = Path(store_path or current_settings().store_dir) / INDEX_FILE
     if not index_file.is_file():
         return None
     try:
@@ -232,7 +232,7 @@ def stored_search_index(store_path: Path | str | None, in_memory: bool):
 
 
 def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: bool,
-          log: Callable[[str], None] = _quiet) -> None:
+          log: Callable[[str], None] = _quiet, settings: Settings | None = None) -> None:
     import uvicorn
 
     from api.app import create_app
@@ -240,17 +240,18 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
 
     from .publish import load_published
 
+    cfg = settings or current_settings()
     store: QueryStore
     if in_memory:
         log("note: with --in-memory, queries run in the server process: no time limit applies")
         store = Store.shipped()
         load_published(store)
     elif is_store_spec(store_path):
-        store = open_store(store_path)
+        store = open_store(store_path, cfg)
         if not is_remote_spec(store_path):
             load_published(store)  # memory or rdflib: filled with the shipped data only
     else:
-        path = Path(store_path or settings().store_dir)
+        path = Path(store_path or cfg.store_dir)
         if not path.is_dir():
             log(f"no store at {path}: building it from the shipped data")
             if not build(path, log=log):
@@ -258,19 +259,17 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
         warn_if_stale(path, log)
         from .workers import PooledStore, QueryLimits
 
-        limits = QueryLimits.from_env()
+        limits = QueryLimits.from_settings(cfg)
         store = PooledStore(path, limits)
         log(f"queries run in {limits.workers} worker processes: at most {limits.timeout:g} s, "
             f"{limits.memory_mb} MB and {limits.max_rows} rows each; a request waits at most "
             f"{limits.queue_wait:g} s for a worker")
-        from .sparql_guard import network_allowed
-
-        if not store.pool.network_isolated and not network_allowed():
+        if not store.pool.network_isolated and not limits.allow_service:
             log("note: the query workers could not be cut off from the network (no user or network "
                 "namespaces here); SERVICE is refused by the query check alone")
     log(f"serving {len(store)} quads on http://{host}:{port}/")
     try:
-        uvicorn.run(create_app(store, search_index=stored_search_index(store_path, in_memory)),
+        uvicorn.run(create_app(store, cfg, search_index=stored_search_index(store_path, in_memory)),
                     host=host, port=port, log_level="info", http=LongUrlH11Protocol)
     finally:
         if hasattr(store, "close"):

@@ -34,7 +34,7 @@ from typing import Iterable
 
 import Stemmer
 
-from .config import Settings, settings as default_settings
+from .settings import Settings, current_settings as default_settings
 from .queries import Registry
 
 INDEX_FILE = "search-index.sqlite"

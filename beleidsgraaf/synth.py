@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .config import DEFAULT_BASE
+from .settings import DEFAULT_BASE
 
 BG = DEFAULT_BASE + "def#"
 ID = DEFAULT_BASE + "id/"

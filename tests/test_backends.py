@@ -10,11 +10,11 @@ import pytest
 from backend_compare import answer, describe_difference
 from beleidsgraaf.backends import open_store
 from beleidsgraaf.backends.values import bind_values, has_dataset_clause
-from beleidsgraaf.config import settings
+from beleidsgraaf.settings import current_settings
 from beleidsgraaf.errors import QueryError, StoreUnavailable
 from beleidsgraaf.queries import MAX_PAGE_SIZE, Registry
 
-CFG = settings()
+CFG = current_settings()
 CANNED = list(Registry.from_directory(CFG.queries_dir))
 INTERNAL = list(Registry.from_directory(CFG.queries_dir / "internal"))
 ID = "https://w3id.org/beleidsgraaf/id/"

@@ -32,7 +32,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from api.app import create_app
-from beleidsgraaf.config import settings as project_settings
+from beleidsgraaf.settings import current_settings as project_settings
 from beleidsgraaf.errors import ParameterError
 from beleidsgraaf.queries import CannedQuery, registry
 from beleidsgraaf.store import Store, read_shipped_quads

@@ -7,14 +7,14 @@ from rdflib import OWL, RDF, URIRef
 from rdflib.namespace import SH, SKOS
 
 from beleidsgraaf.dataset import data_files, load_graph, ontology_graph, shapes_graph
-from beleidsgraaf.config import settings
+from beleidsgraaf.settings import current_settings
 
 BG = "https://w3id.org/beleidsgraaf/def#"
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 
 
 def shipped_data():
-    return load_graph(data_files(settings()))
+    return load_graph(data_files(current_settings()))
 
 
 def declared_classes(onto):

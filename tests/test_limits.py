@@ -146,14 +146,14 @@ def test_results_from_workers_equal_in_process_results(api_store, built_store_pa
     """The trip through a worker (TSV results, N-Triples graphs) loses nothing: every canned
     and internal query gives the same terms, datatypes, languages and order as the same
     store read in this process."""
-    from beleidsgraaf.config import settings
+    from beleidsgraaf.settings import current_settings
     from beleidsgraaf.queries import Registry
     from beleidsgraaf.store import Store
 
     direct_store = Store.open(built_store_path)
     samples = {"iri": GOAL_1, "string": "zorg", "integer": "2024", "decimal": "1.5", "date": "2025-01-01",
                "gYear": "2025", "boolean": "true"}
-    queries_dir = settings().queries_dir
+    queries_dir = current_settings().queries_dir
     queries = list(Registry.from_directory(queries_dir)) + list(Registry.from_directory(queries_dir / "internal"))
     assert len(queries) > 30
     for query in queries:

@@ -23,7 +23,7 @@ from typing import Iterable, Mapping, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
-from ..config import Settings, settings
+from ..settings import Settings, current_settings
 from ..errors import StoreUnavailable
 
 
@@ -57,7 +57,7 @@ def open_store(spec: str | Path, cfg: Settings | None = None) -> QueryStore:
     """The store a spec names: a folder (on-disk Oxigraph), `memory` / `oxigraph-memory`
     (the shipped data in Oxigraph in memory), `rdflib` (the shipped data in an rdflib
     Dataset) or an http(s) URL of a SPARQL endpoint."""
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     text = str(spec)
     if text.lower() in MEMORY_SPECS:
         from ..store import Store
@@ -70,7 +70,7 @@ def open_store(spec: str | Path, cfg: Settings | None = None) -> QueryStore:
     if is_remote_spec(text):
         from .remote import RemoteStore
 
-        return RemoteStore.from_environment(text, cfg)
+        return RemoteStore.from_settings(text, cfg)
     path = Path(spec)
     if not path.is_dir():
         raise StoreUnavailable(f"{path}: no store there; build one with 'beleidsgraaf build --store {path}', "

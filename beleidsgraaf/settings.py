@@ -101,7 +101,8 @@ class Settings(BaseSettings):
     home: Folder = Field(default=PACKAGE_HOME, json_schema_extra=_shown("the repository folder"),
                          description="The project folder that holds ontology/, shapes/, data/ and queries/.")
     base: BaseIri = Field(default=DEFAULT_BASE, description=(
-        "The base IRI of everything we publish: terms under def#, things under id/, named graphs under graph/."))
+        "The base IRI of everything we publish: terms under def#, things under id/, named graphs under graph/; "
+        "shipped IRIs are moved to it on load."))
     store: StoreSpec | None = Field(default=None, json_schema_extra=_shown("HOME/build/store"), description=(
         "The store that `build` writes and `serve` answers from: a folder, `memory` or `rdflib` (the shipped "
         "data in memory) or the http(s) URL of a SPARQL endpoint."))
@@ -110,43 +111,55 @@ class Settings(BaseSettings):
 
     # -- queries -----------------------------------------------------------------------
     query_timeout: PositiveFloat = Field(default=10.0, description=(
-        "Seconds one SPARQL query may run before its worker process is killed (504)."))
+        "Seconds one SPARQL query may run; past it its worker process is killed (and replaced) and the answer is "
+        "HTTP 504 naming the limit."))
     max_result_rows: PositiveInt = Field(default=100_000, description=(
-        "Solutions or triples one query answer may hold; past it the answer is refused and the "
-        "message suggests LIMIT."))
+        "Solutions or triples one query answer may hold; larger answers are refused: HTTP 422 advising "
+        "LIMIT/OFFSET."))
     query_workers: PositiveInt = Field(default_factory=lambda: max(2, os.cpu_count() or 2),
                                        json_schema_extra=_shown("the number of cores, at least 2"),
-                                       description="Worker processes that run queries: queries that run at once.")
+                                       description="Worker processes that run queries: at most this many queries run at once.")
     queue_wait: PositiveFloat = Field(default=5.0, description=(
         "Seconds a request waits for a free query worker or validation place before a 503 with Retry-After."))
     worker_memory_mb: PositiveInt = Field(default=2048, description=(
-        "Address space of one query worker in MB; a query that needs more gets an error and a fresh worker."))
+        "Address space of one query worker in MB; a query past it stops its worker (replaced): HTTP 503 with "
+        "Retry-After."))
     query_cache_mb: PositiveFloat = Field(default=64.0, description=(
-        "MB of answers to canned and page queries kept per store version."))
+        "MB of answers to canned and page queries kept per store version, least recently used out first "
+        "(ad-hoc /sparql answers are not kept)."))
     max_adhoc_queries: PositiveInt | None = Field(default=None, json_schema_extra=_shown(
         "QUERY_WORKERS - 1, at least 1"), description=(
-        "Ad-hoc SPARQL queries that run at once, so that canned queries and pages always find a worker."))
+        "Ad-hoc /sparql queries that run at once: the other workers stay free for canned queries and entity "
+        "pages, so heavy research queries cannot starve policy pages."))
     allow_service: Switch = Field(default=False, description=(
-        "Allow SERVICE (federated query): the query workers may then contact other hosts."))
+        "Allow SERVICE (federated query): the query workers may then contact other hosts; off, SERVICE is "
+        "refused with HTTP 403."))
 
     # -- validation --------------------------------------------------------------------
     shacl_engine: Engine = Field(default=ShaclEngine.rudof, description=(
-        "The SHACL engine: rudof (fast, the default) or pyshacl (the reference); both give the same report."))
-    validation_timeout: PositiveFloat = Field(default=60.0, description="Seconds one validation of an upload may run.")
+        "The SHACL engine: rudof (the Rust validator from PyPI pyrudof) or pyshacl (the reference, about ten "
+        "times slower); both give the same report (tests/test_shacl_engines.py, bench/shacl_compare.py)."))
+    validation_timeout: PositiveFloat = Field(default=60.0, description=(
+        "Seconds one validation may run; past it HTTP 504 saying how to split the file."))
     validation_memory_mb: PositiveInt = Field(default=2048, description=(
-        "Address space in MB of the process that validates one upload."))
-    validation_max_triples: PositiveInt = Field(default=50_000, description="Triples one validated upload may hold.")
+        "Address space in MB of the process that validates one upload; past it HTTP 413 saying how to split "
+        "the file."))
+    validation_max_triples: PositiveInt = Field(default=50_000, description=(
+        "Triples one validated upload may hold; larger uploads get HTTP 413 saying how to split the file."))
     max_validations: PositiveInt | None = Field(default=None, json_schema_extra=_shown("the number of cores"),
-                                                description="Validations that run at once.")
+                                                description=(
+        "Validations that run at once, each in a confined child process."))
     allow_remote_contexts: Switch = Field(default=False, description=(
         "Fetch remote JSON-LD @context documents named by uploaded or loaded JSON-LD (bounded in size, "
-        "time and depth); off, such documents are refused."))
+        "time and depth: http(s) only, 1 MB, 10 s); off, such documents are refused."))
 
     # -- request bodies ----------------------------------------------------------------
     max_upload_bytes: PositiveInt = Field(default=5 * MB, description=(
         "Bytes one upload to /validate or /store may hold (413 past it)."))
     max_query_bytes: PositiveInt = Field(default=1 * MB, description="Bytes one request body to /sparql may hold.")
-    max_body_bytes: PositiveInt = Field(default=1 * MB, description="Bytes a request body to any other route may hold.")
+    max_body_bytes: PositiveInt = Field(default=1 * MB, description=(
+        "Bytes a request body to any other route may hold (bodies are counted as they stream, so chunked "
+        "uploads are cut too)."))
 
     # -- writing published graphs ------------------------------------------------------
     write_token: Secret | None = Field(default=None, description=(

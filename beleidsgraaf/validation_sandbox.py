@@ -141,8 +141,9 @@ class Sandbox:
             child.wait()
 
     def _start_child(self) -> subprocess.Popen:
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [str(Path(__file__).resolve().parent.parent)] + [p for p in sys.path if p]))
+        from .sandbox import child_environment
+
+        env = child_environment()
         child = subprocess.Popen(
             [sys.executable, "-m", "beleidsgraaf.validation_sandbox", str(self.limits.memory_mb),
              str(self.limits.max_triples)],

@@ -197,8 +197,9 @@ class _Worker:
     def __init__(self, store_path: str, limits: QueryLimits, pages: bool):
         self.pages = pages  # kept for canned queries and pages; else it also takes ad-hoc queries
         ours, theirs = socket.socketpair()
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [str(Path(__file__).resolve().parent.parent)] + [p for p in sys.path if p]))
+        from .sandbox import child_environment
+
+        env = child_environment()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "beleidsgraaf.workers", str(theirs.fileno()), store_path, str(limits.memory_mb),
              "0" if pages else str(RESEARCH_NICENESS), "1" if limits.allow_service else "0"],

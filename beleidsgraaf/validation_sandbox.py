@@ -14,7 +14,6 @@ come first on stdin, from the server (it reads no environment variable of ours).
 
 from __future__ import annotations
 
-import os
 import pickle
 import subprocess
 import sys

@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def copied_home(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
-    """(home, store): BELEIDSGRAAF_HOME and BELEIDSGRAAF_STORE point at the copy."""
+    """(home, store): BELEIDSGRAAF_HOME and BELEIDSGRAAF_STORE point at the copy (the
+    environment, not Settings: the command line under test reads it)."""
     home, store = tmp_path / "home", tmp_path / "store"
     for folder in ("ontology", "shapes", "queries", "data"):
         shutil.copytree(ROOT / folder, home / folder)

@@ -7,15 +7,15 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from beleidsgraaf import __version__
-from beleidsgraaf.config import Settings, settings as default_settings
+from beleidsgraaf.settings import Settings, current_settings
 from beleidsgraaf.queries import Registry
 from beleidsgraaf.backends import QueryStore
 from beleidsgraaf.search_index import SearchIndex
 
 from . import browse, canned, docs, dumps, model, sparql, validate, yasgui
 from . import graph_store
-from .bodylimit import BodyLimitMiddleware, route_limits
-from .service import HERE, Service, make_templates, max_upload_from_env
+from .bodylimit import BodyLimitMiddleware, default_limit, route_limits
+from .service import HERE, Service, make_templates
 from .errors import install_handlers
 from .freshness import NewerBuildNotice
 from .methods import HeadAsGetMiddleware
@@ -25,14 +25,16 @@ from .openapi_responses import COMMON_ERRORS
 
 def create_app(store: QueryStore, settings: Settings | None = None, *, max_upload_bytes: int | None = None,
                search_index: SearchIndex | None = None) -> FastAPI:
-    cfg = settings or default_settings()
+    """The app over `store`. `settings` come from the CLI; without them (uvicorn, tests) they
+    are read here, once, from the environment: a bad value stops the start with SettingsError."""
+    cfg = settings or current_settings()
     holder: dict = {}
     service = Service(
         store=store, settings=cfg,
         canned=Registry.from_directory(cfg.queries_dir),
         internal=Registry.from_directory(cfg.queries_dir / "internal"),
         templates=make_templates(holder),
-        max_upload_bytes=max_upload_bytes or max_upload_from_env(),
+        max_upload_bytes=max_upload_bytes,
         search_index=search_index,
     )
     holder["service"] = service
@@ -46,7 +48,8 @@ def create_app(store: QueryStore, settings: Settings | None = None, *, max_uploa
         docs_url=None, redoc_url=None,  # served offline by api/docs.py
     )
     app.state.service = service
-    app.add_middleware(BodyLimitMiddleware, limits=route_limits(service.max_upload_bytes))
+    app.add_middleware(BodyLimitMiddleware, limits=route_limits(service.max_upload_bytes, cfg.max_query_bytes),
+                       default=default_limit(cfg.max_body_bytes))
     app.add_middleware(NewerBuildNotice, store=store)
     # Researchers query from notebooks and browser tools on other origins. Writes to /store
     # need a bearer token, which a page on another origin does not have.

@@ -3,12 +3,11 @@
 A pure ASGI middleware: a declared Content-Length over the limit is answered with 413 at
 once, and a body without one (chunked transfer encoding) is counted as it streams in and
 cut as soon as it passes the limit, so no route can be made to buffer an endless upload.
-Each limit is set by an environment variable that the 413 message names.
+Each limit is a setting (beleidsgraaf/settings.py) that the 413 message names.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -18,8 +17,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .errors import PayloadTooLarge, error_response
 
 MB = 1024 * 1024
-DEFAULT_MAX_QUERY_BYTES = 1 * MB
-DEFAULT_MAX_BODY_BYTES = 1 * MB
 # A multipart form wraps an uploaded file in boundaries and part headers: allow for them, so
 # the upload itself is measured against its own limit (by the /validate route).
 FORM_OVERHEAD_BYTES = 64 * 1024
@@ -37,25 +34,18 @@ class BodyLimit:
                 f"stuur minder (een beheerder kan de grens verhogen met {self.env_var})")
 
 
-def bytes_from_env(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else default
-
-
-def route_limits(max_upload_bytes: int) -> dict[str, BodyLimit]:
+def route_limits(max_upload_bytes: int, max_query_bytes: int) -> dict[str, BodyLimit]:
     """The limit for each route that takes a body; other paths get `default_limit()`."""
     return {
-        "/sparql": BodyLimit(bytes_from_env("BELEIDSGRAAF_MAX_QUERY_BYTES", DEFAULT_MAX_QUERY_BYTES),
-                             "BELEIDSGRAAF_MAX_QUERY_BYTES"),
+        "/sparql": BodyLimit(max_query_bytes, "BELEIDSGRAAF_MAX_QUERY_BYTES"),
         "/validate": BodyLimit(max_upload_bytes + FORM_OVERHEAD_BYTES, "BELEIDSGRAAF_MAX_UPLOAD_BYTES",
                                shown_bytes=max_upload_bytes),
         "/store": BodyLimit(max_upload_bytes, "BELEIDSGRAAF_MAX_UPLOAD_BYTES"),
     }
 
 
-def default_limit() -> BodyLimit:
-    return BodyLimit(bytes_from_env("BELEIDSGRAAF_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
-                     "BELEIDSGRAAF_MAX_BODY_BYTES")
+def default_limit(max_body_bytes: int) -> BodyLimit:
+    return BodyLimit(max_body_bytes, "BELEIDSGRAAF_MAX_BODY_BYTES")
 
 
 class BodyTooLarge(PayloadTooLarge):
@@ -64,10 +54,10 @@ class BodyTooLarge(PayloadTooLarge):
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, limits: Mapping[str, BodyLimit], default: BodyLimit | None = None):
+    def __init__(self, app: ASGIApp, limits: Mapping[str, BodyLimit], default: BodyLimit):
         self.app = app
         self.limits = dict(limits)
-        self.default = default or default_limit()
+        self.default = default
 
     def limit_for(self, path: str) -> BodyLimit:
         return self.limits.get(path.rstrip("/") or "/", self.default)

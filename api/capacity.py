@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import math
-import os
 import threading
 from contextlib import asynccontextmanager, contextmanager
 
 from beleidsgraaf.errors import ServiceBusy
-from beleidsgraaf.workers import QueryLimits, positive_setting
-
-ENV_MAX_VALIDATIONS = "BELEIDSGRAAF_MAX_VALIDATIONS"
-ENV_MAX_ADHOC_QUERIES = "BELEIDSGRAAF_MAX_ADHOC_QUERIES"
+from beleidsgraaf.settings import Settings
 
 
 class Slots:
@@ -28,15 +24,12 @@ class Slots:
         self._threads = threading.BoundedSemaphore(count)
 
     @classmethod
-    def for_validation(cls, environ=os.environ) -> "Slots":
-        count = positive_setting(environ, ENV_MAX_VALIDATIONS, os.cpu_count() or 2, int)
-        return cls(count, QueryLimits.from_env(environ).queue_wait, "validations")
+    def for_validation(cls, cfg: Settings) -> "Slots":
+        return cls(cfg.validation_slots, cfg.queue_wait, "validations")
 
     @classmethod
-    def for_adhoc_queries(cls, environ=os.environ) -> "Slots":
-        limits = QueryLimits.from_env(environ)
-        count = positive_setting(environ, ENV_MAX_ADHOC_QUERIES, max(1, limits.workers - 1), int)
-        return cls(count, limits.queue_wait, "ad-hoc SPARQL queries")
+    def for_adhoc_queries(cls, cfg: Settings) -> "Slots":
+        return cls(cfg.adhoc_query_slots, cfg.queue_wait, "ad-hoc SPARQL queries")
 
     @asynccontextmanager
     async def taken(self):

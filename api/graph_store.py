@@ -105,7 +105,7 @@ async def delete_graph(request: Request):
     c = service(request)
     graph = _writable_target(request)
     try:
-        steward = authorise(request.headers.get("authorization"), graph, configured_stewards())
+        steward = authorise(request.headers.get("authorization"), graph, configured_stewards(c.settings))
         version = await run_in_threadpool(lambda: publish.delete(
             graph, steward=steward.name, if_match=request.headers.get("if-match"), store=c.store,
             area=_area(c), cfg=c.settings))
@@ -154,7 +154,7 @@ async def restore(request: Request):
     if number is None:
         raise ApiError("geef ?version=N: het nummer van de versie om terug te zetten (zie /store/history)")
     try:
-        steward = authorise(request.headers.get("authorization"), graph, configured_stewards())
+        steward = authorise(request.headers.get("authorization"), graph, configured_stewards(c.settings))
         outcome = await run_in_threadpool(lambda: publish.restore(
             graph, number, steward=steward.name, store=c.store, area=_area(c), cfg=c.settings))
     except UserError as exc:
@@ -170,7 +170,7 @@ async def _write(request: Request, *, merge: bool) -> Response:
     data = await request.body()  # first, so the body limit holds for every request
     graph = _writable_target(request)
     try:
-        steward = authorise(request.headers.get("authorization"), graph, configured_stewards())
+        steward = authorise(request.headers.get("authorization"), graph, configured_stewards(c.settings))
     except UserError as exc:
         return _refusal(request, exc)
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from beleidsgraaf.backends import QueryStore, is_remote_spec, is_store_spec, open_store
-from beleidsgraaf.config import Settings, settings
+from beleidsgraaf.settings import Settings, current_settings
 from beleidsgraaf.errors import UserError
 from beleidsgraaf.search_index import INDEX_FILE, SearchIndex
 
@@ -19,18 +19,18 @@ def _quiet(_: str) -> None:
 
 
 def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: bool,
-          log: Callable[[str], None] = _quiet) -> None:
+          log: Callable[[str], None] = _quiet, settings: Settings | None = None) -> None:
     import uvicorn
 
     from .app import create_app
     from .longurl import LongUrlH11Protocol
 
-    cfg = settings()
+    cfg = settings or current_settings()
     spec = served_store_spec(store_path, in_memory, cfg)
     store = open_served_store(spec, cfg, log)
     log(f"serving {len(store)} quads on http://{host}:{port}/")
     try:
-        uvicorn.run(create_app(store, search_index=stored_search_index(spec, cfg)),
+        uvicorn.run(create_app(store, cfg, search_index=stored_search_index(spec, cfg)),
                     host=host, port=port, log_level="info", http=LongUrlH11Protocol)
     finally:
         if hasattr(store, "close"):
@@ -41,7 +41,7 @@ def served_store_spec(store_path: Path | str | None, in_memory: bool, cfg: Setti
     """--memory, else --store, else BELEIDSGRAAF_STORE, else the default store folder."""
     if in_memory:
         return "memory"
-    return store_path or cfg.store_spec or cfg.store_dir
+    return store_path or cfg.store or cfg.store_dir
 
 
 def open_served_store(spec: str | Path, cfg: Settings, log: Callable[[str], None] = _quiet) -> QueryStore:
@@ -60,14 +60,12 @@ def open_served_store(spec: str | Path, cfg: Settings, log: Callable[[str], None
         log(f"no store at {path}: building it from the shipped data")
         if not build(path, log=log):
             raise UserError("cannot serve: the shipped data does not validate (see above)")
-    limits = QueryLimits.from_env()
+    limits = QueryLimits.from_settings(cfg)
     store = open_store(path, cfg, limits=limits, log=log)
     log(f"queries run in {limits.workers} worker processes: at most {limits.timeout:g} s, "
         f"{limits.memory_mb} MB and {limits.max_rows} rows each; a request waits at most "
         f"{limits.queue_wait:g} s for a worker")
-    from beleidsgraaf.sparql_guard import network_allowed
-
-    if not store.pool.network_isolated and not network_allowed():
+    if not store.pool.network_isolated and not limits.allow_service:
         log("note: the query workers could not be cut off from the network (no user or network "
             "namespaces here); SERVICE is refused by the query check alone")
     return store
@@ -75,7 +73,7 @@ def open_served_store(spec: str | Path, cfg: Settings, log: Callable[[str], None
 
 def stored_search_index(spec: str | Path | None, cfg: Settings | None = None) -> SearchIndex | None:
     """The search index built with an on-disk store, or None (the app then builds one)."""
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     if is_store_spec(spec):
         return None
     index_file = Path(spec or cfg.store_dir) / INDEX_FILE

@@ -4,7 +4,6 @@ served)."""
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +14,7 @@ import pyoxigraph as ox
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
-from beleidsgraaf.config import Settings
+from beleidsgraaf.settings import Settings
 from beleidsgraaf.namespaces import PREFIXES
 from beleidsgraaf.shipped import read_graph_file, shape_files
 from beleidsgraaf.queries import Registry
@@ -28,28 +27,30 @@ from beleidsgraaf.validation_sandbox import Sandbox
 from .capacity import Slots
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_MAX_UPLOAD = 5 * 1024 * 1024
-
-
-def max_upload_from_env() -> int:
-    value = os.environ.get("BELEIDSGRAAF_MAX_UPLOAD_BYTES")
-    return int(value) if value and value.isdigit() else DEFAULT_MAX_UPLOAD
 
 
 @dataclass
 class Service:
+    """Limits, slots and the sandbox left out are made from `settings`."""
+
     store: QueryStore
     settings: Settings
     canned: Registry
     internal: Registry
     templates: Jinja2Templates
-    max_upload_bytes: int = DEFAULT_MAX_UPLOAD
-    validation_slots: Slots = field(default_factory=Slots.for_validation)
-    adhoc_slots: Slots = field(default_factory=Slots.for_adhoc_queries)
-    validation_sandbox: Sandbox = field(default_factory=Sandbox)
+    max_upload_bytes: int | None = None
+    validation_slots: Slots | None = None
+    adhoc_slots: Slots | None = None
+    validation_sandbox: Sandbox | None = None
     cache: dict[str, Any] = field(default_factory=dict)
     search_index: SearchIndex | None = None
     _search_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self):
+        self.max_upload_bytes = self.max_upload_bytes or self.settings.max_upload_bytes
+        self.validation_slots = self.validation_slots or Slots.for_validation(self.settings)
+        self.adhoc_slots = self.adhoc_slots or Slots.for_adhoc_queries(self.settings)
+        self.validation_sandbox = self.validation_sandbox or Sandbox(settings=self.settings)
 
     # -- search --------------------------------------------------------------------------
 

@@ -11,14 +11,25 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .config import settings
 from .errors import UserError
+from .settings import SettingsError, current_settings, load_settings, settings_in_use
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    # The environment is read here, once, before any command: a bad value stops every one.
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"beleidsgraaf: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    with settings_in_use(settings):  # restored after: main() also runs inside tests
+        return _command(argv)
+
+
+def _command(argv: list[str]) -> int:
     if argv[:1] == ["bench"]:
         return _run_guarded(lambda: _cmd_bench(argv[1:]))
     parser = _parser()
@@ -45,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="beleidsgraaf", description="Knowledge graph of Dutch social-domain policy.")
     p.add_argument("--version", action="version", version=f"beleidsgraaf {__version__}")
     sub = p.add_subparsers(title="commands")
+
+    st = sub.add_parser("settings", help="show the settings in use (BELEIDSGRAAF_* variables), or their table")
+    st.add_argument("--markdown", action="store_true",
+                    help="print the table of every setting (docs/settings.md) instead of the values in use")
+    st.set_defaults(func=_cmd_settings)
 
     b = sub.add_parser("build", help="load ontology and data, validate, write the store")
     b.add_argument("--store", type=Path, help="store directory (default: build/store or $BELEIDSGRAAF_STORE)")
@@ -163,7 +179,7 @@ def _cmd_build(args) -> int:
     if args.target and not args.target.lower().startswith(("http://", "https://")):
         raise UserError(f"--target '{args.target}': give the http(s) URL of a SPARQL endpoint, "
                         f"e.g. http://127.0.0.1:8890/sparql (for a folder use --store)")
-    report = build(args.target or args.store or settings().store_dir, validate=not args.skip_validation,
+    report = build(args.target or args.store or current_settings().store_dir, validate=not args.skip_validation,
                    materialise=args.materialise, reason=args.reason, extra=args.extra, log=_err)
     return EXIT_OK if report else EXIT_INVALID
 
@@ -346,7 +362,22 @@ def _cmd_bench(argv: list[str]) -> int:
 def _cmd_serve(args) -> int:
     from api.serve import serve
 
-    serve(host=args.host, port=args.port, store_path=args.store, in_memory=args.memory, log=_err)
+    serve(host=args.host, port=args.port, store_path=args.store, in_memory=args.memory, log=_err,
+          settings=current_settings())
+    return EXIT_OK
+
+
+def _cmd_settings(args) -> int:
+    from .settings import env_name, markdown_table
+
+    if args.markdown:
+        sys.stdout.write(markdown_table())
+        return EXIT_OK
+    cfg = current_settings()
+    for field in type(cfg).model_fields:
+        value = getattr(cfg, field)
+        shown = "" if value is None else getattr(value, "value", value)  # SecretStr shows as **********
+        print(f"{env_name(field)}={shown}")
     return EXIT_OK
 
 

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 import yaml
 from rdflib import Graph
 
-from .config import Settings, settings
+from .settings import Settings, current_settings
 from .namespaces import PREFIXES
 from .errors import UserError
 from .queries import HEADER_PREFIX, Registry
@@ -97,7 +97,7 @@ class Conversion:
 
 def sheets(cfg: Settings | None = None) -> dict[str, Sheet]:
     """The template's sheets, read from the mapping queries' headers."""
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     directory = cfg.queries_dir / "mapping"
     registry = Registry.from_directory(directory)
     found = {}
@@ -190,7 +190,7 @@ def _cell_text(value) -> str:
 # -- converting ------------------------------------------------------------------------------
 
 def convert(path: Path, cfg: Settings | None = None) -> Conversion:
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     spec = sheets(cfg)
     rows = read_rows(path)
     check_rows(rows, spec)

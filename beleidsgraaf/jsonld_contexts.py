@@ -10,21 +10,22 @@ inline, before Oxigraph parses the document.
 from __future__ import annotations
 
 import json
-import os
 import urllib.error
 import urllib.request
 from urllib.parse import urljoin, urlparse
 
 from .errors import RdfInputError
 
-ENV_VAR = "BELEIDSGRAAF_ALLOW_REMOTE_CONTEXTS"
+ENV_VAR = "BELEIDSGRAAF_ALLOW_REMOTE_CONTEXTS"  # named in messages; read by settings.py
 MAX_CONTEXT_BYTES = 1024 * 1024
 TIMEOUT_SECONDS = 10
 MAX_CHAIN = 8  # contexts that name contexts
 
 
 def remote_contexts_allowed() -> bool:
-    return os.environ.get(ENV_VAR, "").lower() in {"1", "true", "yes"}
+    from .settings import current_settings
+
+    return current_settings().allow_remote_contexts
 
 
 def inline_remote_contexts(text: str, source: str, base_iri: str | None = None) -> str:

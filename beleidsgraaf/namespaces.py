@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from rdflib import Namespace
 
-from .config import DEFAULT_BASE
+from .settings import DEFAULT_BASE
 
 PREFIXES = {
     "bg": DEFAULT_BASE + "def#",

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .backends import is_remote_spec
-from .config import settings
+from .settings import Settings, current_settings
 from .shipped import GraphFile, data_files, ontology_files, ontology_graph, read_graph_file
 from .errors import UserError
 from .rdfio import read_file, to_graph
@@ -75,7 +75,7 @@ def validated_report(data: Graph, references: Graph | None, texts: dict[str, str
     from .quotes import submitted_quote_results
 
     report = validate_graph(data, references=references)
-    quotes = submitted_quote_results(data, references, texts, settings().data_dir)
+    quotes = submitted_quote_results(data, references, texts, current_settings().data_dir)
     return report.with_results(quotes, [data] + ([references] if references is not None else []))
 
 
@@ -109,7 +109,7 @@ def read_source_texts(paths: list[Path]) -> dict[str, str]:
 def read_extra_quads(paths: list[Path], cfg=None) -> list[ox.Quad]:
     """RDF files or folders to load besides the shipped data, each file into its own named
     graph named after the file, like data/ files (e.g. a new plan, or synthetic data)."""
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     taken = {gf.graph_iri: gf.path for gf in ontology_files(cfg) + data_files(cfg)}
     quads: list[ox.Quad] = []
     for file in collect_rdf_files(paths):
@@ -136,7 +136,7 @@ def build(store_path: Path | str, *, validate: bool = True, materialise: bool = 
           extra: list[Path] | None = None, log: Callable[[str], None] = _quiet) -> bool:
     """Validate the shipped data (and any extra files) and write the store (a folder, or the
     http(s) URL of a SPARQL endpoint); False when validation fails."""
-    cfg = settings()
+    cfg = current_settings()
     started = time.perf_counter()
     quads = read_shipped_quads(cfg)  # parsed once; validation, reasoning and the store share it
     if extra:

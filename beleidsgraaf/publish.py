@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from . import __version__
-from .config import Settings, settings
+from .settings import Settings, current_settings
 from .shipped import data_files, ontology_files, read_graph_file, shape_files
 from .errors import UserError
 from .namespaces import PREFIXES, PROV
@@ -91,7 +91,7 @@ def publish(graph: str, quads: list[ox.Quad], *, steward: str, source_bytes: byt
             source_texts: dict[str, str] | None = None) -> Outcome:
     """Replace (PUT) or extend (POST, `merge`) the published graph `graph` with `quads`;
     quotes are checked against `source_texts` (name -> text) and shipped source texts."""
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     area = area or PublishedArea.default(cfg)
     check_writable_graph(graph, cfg)
     with area.writing():
@@ -111,7 +111,7 @@ def publish(graph: str, quads: list[ox.Quad], *, steward: str, source_bytes: byt
 
 def delete(graph: str, *, steward: str, if_match: str | None = None, store=None,
            area: PublishedArea | None = None, cfg: Settings | None = None) -> Version:
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     area = area or PublishedArea.default(cfg)
     check_writable_graph(graph, cfg)
     with area.writing():
@@ -128,7 +128,7 @@ def restore(graph: str, number: int, *, steward: str, store=None, area: Publishe
             cfg: Settings | None = None) -> Outcome:
     """Make an earlier version current again, as a new version (history only grows); it
     passes the same gate, since the data around it may have changed since."""
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     area = area or PublishedArea.default(cfg)
     check_writable_graph(graph, cfg)
     with area.writing():
@@ -189,7 +189,7 @@ def reference_data(area: PublishedArea | None = None, cfg: Settings | None = Non
                        exclude: str | None = None) -> Graph:
     """What a new graph is validated with: the shipped data and every published graph
     (but `exclude`, the one being replaced), so that links to existing entities resolve."""
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     area = area or PublishedArea.default(cfg)
     prov = cfg.graph_ns + PROV_GRAPH_NAME
     published = [q for q in area.all_quads(cfg, exclude=exclude) if q.graph_name.value != prov]
@@ -275,7 +275,7 @@ def provenance_record(graph: str, number: int, cfg: Settings, *, steward: str, a
 def history(graph: str, area: PublishedArea | None = None, cfg: Settings | None = None) -> list[dict]:
     """Each version of `graph`, oldest first, as its PROV-O record says: what was done, by
     whom, when, the submitted file's hash and the shapes it was validated with."""
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     area = area or PublishedArea.default(cfg)
     current = area.current(graph)
     out = []
@@ -326,7 +326,7 @@ def refresh_live_store(store, area: PublishedArea, graph: str, content: list[ox.
 def load_published(store, cfg: Settings | None = None) -> int:
     """Put the published graphs into an in-memory store that was filled with the shipped
     data only (serve --memory): a restart must not hide what stewards published."""
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     area = PublishedArea.default(cfg)
     quads = area.all_quads(cfg)
     if quads and hasattr(store, "add_quads"):

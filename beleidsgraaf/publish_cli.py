@@ -9,7 +9,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from . import publish
-from .config import settings
+from .settings import current_settings
 from .errors import UserError
 from .published import PublishedArea
 from .rdfio import format_for, parse_quads
@@ -29,7 +29,7 @@ def checked_graph_iri(value: str, name: str = "--graph") -> str:
         colon = ""
     if not colon or not scheme.isascii() or not scheme[:1].isalpha() or not rest:
         raise UserError(f"{name} '{value}' is geen absolute IRI; bijv. "
-                        f"{settings().graph_ns}gemeente-voorbeeld/plan-2026")
+                        f"{current_settings().graph_ns}gemeente-voorbeeld/plan-2026")
     return value
 
 
@@ -78,11 +78,11 @@ def refresh_on_disk_store(graph: str, log: Callable[[str], None]) -> None:
     from .backends import is_store_spec
     from .backends.oxigraph_store import Store
 
-    link = settings().store_dir
+    link = current_settings().store_dir
     if is_store_spec(str(link)) or not Path(link).is_dir():
         return
     area = PublishedArea.default()
     with area.writing():
-        publish.rebuild_store_version(Path(link), area, settings(), source=Store.open(Path(link)), changed=graph)
+        publish.rebuild_store_version(Path(link), area, current_settings(), source=Store.open(Path(link)), changed=graph)
     log(f"store at {link} updated; a running 'beleidsgraaf serve' shows the change after a restart "
         "(writes through /store show at once)")

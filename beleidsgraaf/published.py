@@ -30,7 +30,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from .config import Settings, settings
+from .settings import Settings, current_settings
 from .errors import UserError
 
 PROV_GRAPH_NAME = "provenance"  # under the graph namespace: every write's PROV-O record
@@ -49,8 +49,8 @@ class Version:
 
 
 def published_dir(cfg: Settings | None = None) -> Path:
-    cfg = cfg or settings()
-    return Path(os.environ.get("BELEIDSGRAAF_PUBLISHED") or cfg.home / "published")
+    cfg = cfg or current_settings()
+    return cfg.published_dir
 
 
 class PublishedArea:
@@ -124,7 +124,7 @@ class PublishedArea:
         return quads
 
     def provenance_quads(self, cfg: Settings | None = None) -> list[ox.Quad]:
-        cfg = cfg or settings()
+        cfg = cfg or current_settings()
         name = ox.NamedNode(cfg.graph_ns + PROV_GRAPH_NAME)
         quads = []
         for path in sorted(self.root.glob("*/v*.prov.ttl")) if self.root.is_dir() else ():

@@ -24,7 +24,7 @@ from typing import Mapping
 import pyoxigraph as ox
 import yaml
 
-from .config import Settings, settings
+from .settings import Settings, current_settings
 from .namespaces import XSD
 from .errors import ParameterError, UnknownQueryError, UserError
 
@@ -339,4 +339,4 @@ class Registry:
 
 @lru_cache(maxsize=4)
 def registry(cfg: Settings | None = None) -> Registry:
-    return Registry.from_directory((cfg or settings()).queries_dir)
+    return Registry.from_directory((cfg or current_settings()).queries_dir)

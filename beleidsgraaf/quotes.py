@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from .config import settings
+from .settings import current_settings
 from .namespaces import BG
 from .shipped import shipped_graph
 from .rdfio import read_file, to_graph
@@ -111,7 +111,7 @@ def _clip(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """python -m beleidsgraaf.quotes [FILE ...]: check quotes of the given data files (default: all)."""
-    cfg = settings()
+    cfg = current_settings()
     args = argv if argv is not None else sys.argv[1:]
     graph = shipped_graph(cfg)
     subjects = None

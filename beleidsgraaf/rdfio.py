@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from .config import DEFAULT_BASE
+from .settings import DEFAULT_BASE
 from .errors import RdfInputError
 from .input_guards import MAX_TERM_BYTES, check_json_depth, check_rdf_xml, not_utf8, position
 from .jsonld_contexts import ENV_VAR as REMOTE_CONTEXTS_VAR, inline_remote_contexts, remote_contexts_allowed

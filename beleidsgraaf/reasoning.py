@@ -11,7 +11,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from .config import settings
+from .settings import current_settings
 from .errors import UserError
 
 
@@ -85,7 +85,7 @@ def materialise(graph: Graph) -> Graph:
     through rdfs:subPropertyOf) that are not already in the graph."""
     superclasses = _closure(graph, RDFS.subClassOf)
     superproperties = _closure(graph, RDFS.subPropertyOf)
-    id_ns = settings().id_ns
+    id_ns = current_settings().id_ns
     inferred = Graph()
     for s, p, o in graph:
         if not str(s).startswith(id_ns):

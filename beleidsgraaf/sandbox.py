@@ -21,6 +21,8 @@ import ctypes
 import ctypes.util
 import os
 import resource
+import sys
+from pathlib import Path
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
@@ -46,3 +48,12 @@ def confine(memory_mb: int) -> bool:
     isolated = cut_off_network()
     limit_memory(memory_mb)
     return isolated
+
+
+def child_environment() -> dict[str, str]:
+    """The environment for a worker process: ours without the BELEIDSGRAAF_* variables (a
+    worker gets its settings from the server, and tokens and passwords stay out of a process
+    that reads user input), with this package on its path."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("BELEIDSGRAAF_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parent.parent)] + [p for p in sys.path if p])
+    return env

@@ -34,7 +34,7 @@ from typing import Iterable
 
 import Stemmer
 
-from .config import Settings, settings as default_settings
+from .settings import Settings, current_settings as default_settings
 from .namespaces import BG, DCTERMS as DCT, SKOS
 from .queries import Registry
 

@@ -23,7 +23,6 @@ Known differences, all on literals that are not valid for their datatype, none i
 from __future__ import annotations
 
 import operator
-import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -37,7 +36,6 @@ from .errors import UserError
 from .rdfio import to_rdflib
 
 ENGINES = ("rudof", "pyshacl")
-ENGINE_VARIABLE = "BELEIDSGRAAF_SHACL_ENGINE"
 
 # rudof renames blank nodes, so blank-node shapes get these IRIs while rudof sees them: a
 # result's sh:sourceShape then leads back to the shape, and its messages, in our graph.
@@ -94,10 +92,10 @@ class ReportTriples:
 
 
 def default_engine() -> str:
-    chosen = os.environ.get(ENGINE_VARIABLE, "").strip().lower() or "rudof"
-    if chosen not in ENGINES:
-        raise UserError(f"{ENGINE_VARIABLE}={chosen!r} is not a SHACL engine; use one of {', '.join(ENGINES)}")
-    return chosen
+    """The engine the SHACL_ENGINE setting in use names."""
+    from .settings import current_settings
+
+    return current_settings().shacl_engine.value
 
 
 def run(engine: str, graphs: Sequence[Graph], shapes: Graph, focus: list[URIRef] | None = None) -> ReportTriples:

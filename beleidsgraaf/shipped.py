@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .config import Settings, settings
+from .settings import Settings, current_settings
 from .namespaces import PREFIXES
 from .rdfio import read_file, rebase, to_graph
 
@@ -42,7 +42,7 @@ def read_graph_file(gf: GraphFile, cfg: Settings) -> list[ox.Quad]:
 
 
 def load_graph(files: list[GraphFile], cfg: Settings | None = None) -> Graph:
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     graph = Graph()
     for gf in files:
         to_graph(read_graph_file(gf, cfg), graph)
@@ -59,17 +59,17 @@ def bind_prefixes(graph: Graph) -> None:
 
 @lru_cache(maxsize=4)
 def ontology_graph(cfg: Settings | None = None) -> Graph:
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     return load_graph(ontology_files(cfg), cfg)
 
 
 @lru_cache(maxsize=4)
 def shapes_graph(cfg: Settings | None = None) -> Graph:
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     return load_graph(shape_files(cfg), cfg)
 
 
 def shipped_graph(cfg: Settings | None = None) -> Graph:
     """Ontology plus all shipped data in one rdflib Graph (for validation and reasoning)."""
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     return load_graph(ontology_files(cfg) + data_files(cfg), cfg)

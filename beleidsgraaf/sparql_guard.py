@@ -18,7 +18,6 @@ This module is imported by every worker process: it must stay light (no rdflib).
 
 from __future__ import annotations
 
-import os
 import re
 
 import pyoxigraph as ox
@@ -56,17 +55,20 @@ HARMLESS = "SERVICX"
 
 
 def network_allowed() -> bool:
-    return os.environ.get("BELEIDSGRAAF_ALLOW_SERVICE", "").lower() in {"1", "true", "yes"}
+    from .settings import current_settings  # not at import: the query workers stay light
+
+    return current_settings().allow_service
 
 
-def check_query(text: str) -> None:
-    """Raise if `text` nests too deeply, is an update, or uses SERVICE while that is disabled."""
+def check_query(text: str, *, allow_service: bool | None = None) -> None:
+    """Raise if `text` nests too deeply, is an update, or uses SERVICE while that is disabled
+    (`allow_service`, by default the ALLOW_SERVICE setting in use)."""
     tokens = tokenize(text)
     _check_nesting(text, tokens)
     if _first_keyword(tokens) in UPDATE_KEYWORDS:
         raise UpdateRefused("SPARQL Update is not accepted here: this endpoint is read-only. "
                             "Change data by editing data/ and running 'beleidsgraaf build'.")
-    if not network_allowed() and uses_service(text):
+    if not (network_allowed() if allow_service is None else allow_service) and uses_service(text):
         raise NetworkAccessRefused(_service_message())
 
 

@@ -19,13 +19,14 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import hmac
-import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UserError
+from .settings import Settings
 
+# Named in messages; read by settings.py.
 ENV_TOKEN = "BELEIDSGRAAF_WRITE_TOKEN"
 ENV_TOKENS_FILE = "BELEIDSGRAAF_WRITE_TOKENS"
 
@@ -52,14 +53,14 @@ class Steward:
         return any(fnmatch.fnmatchcase(graph, pattern) for pattern in self.graphs)
 
 
-def configured_stewards(environ=os.environ) -> list[Steward]:
+def configured_stewards(cfg: Settings) -> list[Steward]:
+    """The stewards the WRITE_TOKEN and WRITE_TOKENS settings name (none: writes are off)."""
     stewards = []
-    token = environ.get(ENV_TOKEN, "")
-    if token.strip():
-        stewards.append(Steward("beheerder", _sha256(token.strip()), ("*",)))
-    path = environ.get(ENV_TOKENS_FILE, "").strip()
-    if path:
-        stewards.extend(read_tokens_file(Path(path)))
+    token = cfg.write_token.get_secret_value().strip() if cfg.write_token else ""
+    if token:
+        stewards.append(Steward("beheerder", _sha256(token), ("*",)))
+    if cfg.write_tokens:
+        stewards.extend(read_tokens_file(cfg.write_tokens))
     return stewards
 
 

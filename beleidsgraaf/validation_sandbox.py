@@ -8,22 +8,23 @@ address space (sandbox.py); past the time limit it is killed. One child serves o
 upload and exits, so nothing an upload leaves behind outlives it; one spare child waits,
 with the shapes and ontology already loaded, so an upload does not wait for imports.
 
-Requests and answers are pickles over the child's stdin and stdout.
+Requests and answers are pickles over the child's stdin and stdout. The child's settings
+come first on stdin, from the server (it reads no environment variable of ours).
 """
 
 from __future__ import annotations
 
-import os
 import pickle
 import subprocess
 import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from .errors import LimitExceeded, RdfInputError, UserError
+from .settings import Settings, current_settings
 
+# Named in messages; read by settings.py.
 ENV_TIMEOUT = "BELEIDSGRAAF_VALIDATION_TIMEOUT"
 ENV_MEMORY = "BELEIDSGRAAF_VALIDATION_MEMORY_MB"
 ENV_MAX_TRIPLES = "BELEIDSGRAAF_VALIDATION_MAX_TRIPLES"
@@ -51,13 +52,9 @@ class ValidationLimits:
     max_triples: int = 50_000  # triples in one upload
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "ValidationLimits":
-        from .workers import positive_setting
-
-        defaults = cls()
-        return cls(timeout=positive_setting(environ, ENV_TIMEOUT, defaults.timeout, float),
-                   memory_mb=positive_setting(environ, ENV_MEMORY, defaults.memory_mb, int),
-                   max_triples=positive_setting(environ, ENV_MAX_TRIPLES, defaults.max_triples, int))
+    def from_settings(cls, cfg: Settings) -> "ValidationLimits":
+        return cls(timeout=cfg.validation_timeout, memory_mb=cfg.validation_memory_mb,
+                   max_triples=cfg.validation_max_triples)
 
 
 @dataclass(frozen=True)
@@ -82,8 +79,10 @@ SPLIT_ADVICE = ("split the file into parts of at most {max} triples (for instanc
 class Sandbox:
     """Validates uploads, each in a fresh confined child; keeps one spare child ready."""
 
-    def __init__(self, limits: ValidationLimits | None = None, *, keep_spare: bool = True):
-        self.limits = limits or ValidationLimits.from_env()
+    def __init__(self, limits: ValidationLimits | None = None, *, settings: Settings | None = None,
+                 keep_spare: bool = True):
+        self.settings = settings or current_settings()  # the children's settings
+        self.limits = limits or ValidationLimits.from_settings(self.settings)
         self.keep_spare = keep_spare
         self._spare: subprocess.Popen | None = None
         self._lock = threading.Lock()
@@ -125,8 +124,8 @@ class Sandbox:
     def _take_child(self) -> subprocess.Popen:
         with self._lock:
             child, self._spare = self._spare, None
-        if child is not None and (child.poll() is not None or child.args[-1] != _settings_now()):
-            child.kill()  # dead, or started under other settings (the environment changed since)
+        if child is not None and child.poll() is not None:
+            child.kill()  # dead
             child.wait()
             child = None
         return child or self._start_child()
@@ -141,19 +140,16 @@ class Sandbox:
             child.wait()
 
     def _start_child(self) -> subprocess.Popen:
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [str(Path(__file__).resolve().parent.parent)] + [p for p in sys.path if p]))
-        return subprocess.Popen(
+        from .sandbox import child_environment
+
+        env = child_environment()
+        child = subprocess.Popen(
             [sys.executable, "-m", "beleidsgraaf.validation_sandbox", str(self.limits.memory_mb),
-             str(self.limits.max_triples), _settings_now()],
+             str(self.limits.max_triples)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, close_fds=True)
-
-
-def _settings_now() -> str:
-    """A fingerprint of the environment a child starts with (its last argument)."""
-    import hashlib
-
-    return hashlib.sha256(repr(sorted(os.environ.items())).encode()).hexdigest()[:16]
+        child.stdin.write(pickle.dumps(self.settings))  # a few hundred bytes: fits the pipe's buffer
+        child.stdin.flush()
+        return child
 
 
 def _unpacked(answer: tuple, limits: ValidationLimits):
@@ -180,11 +176,12 @@ def _unpacked(answer: tuple, limits: ValidationLimits):
 # -- the child process -----------------------------------------------------------------------
 
 def _child_main(memory_mb: int, max_triples: int) -> None:
-    from .jsonld_contexts import remote_contexts_allowed
     from .sandbox import confine, limit_memory
+    from .settings import use_settings
 
+    settings = use_settings(pickle.load(sys.stdin.buffer))  # the server's, not the environment's
     # Before the upload is read. Remote JSON-LD contexts are an operator's explicit opt-in.
-    if remote_contexts_allowed():
+    if settings.allow_remote_contexts:
         limit_memory(memory_mb)
     else:
         confine(memory_mb)
@@ -194,7 +191,7 @@ def _child_main(memory_mb: int, max_triples: int) -> None:
     ontology_graph()
     shapes_graph()
     try:
-        upload = pickle.loads(sys.stdin.buffer.read())
+        upload = pickle.load(sys.stdin.buffer)
     except EOFError:
         return  # a spare whose server has gone
     answer = _validated(upload, max_triples)
@@ -259,14 +256,13 @@ def _shipped_data(store_path: str | None, replacing: str | None):
     graph the upload replaces; without a store, data/ and the published folder."""
     import pyoxigraph as ox
 
-    from .config import settings
     from .published import PROV_GRAPH_NAME
     from .publish import reference_data
     from .rdfio import to_graph
 
     if not store_path:
         return reference_data(exclude=replacing)
-    cfg = settings()
+    cfg = current_settings()
     skip = {ox.NamedNode(cfg.graph_ns + "ontology"), ox.NamedNode(cfg.graph_ns + PROV_GRAPH_NAME)}
     if replacing:
         skip.add(ox.NamedNode(replacing))

@@ -34,17 +34,16 @@ import pyoxigraph as ox
 from .backends.oxigraph_options import graph_names, query_options
 from .errors import QueryError, QueryOutOfMemory, QueryTimeout, ResultTooLarge, ServiceBusy
 
+# The settings (beleidsgraaf/settings.py) that error messages name; this module stays light,
+# so it names them here instead of importing the settings.
 ENV_TIMEOUT = "BELEIDSGRAAF_QUERY_TIMEOUT"
 ENV_MAX_ROWS = "BELEIDSGRAAF_MAX_RESULT_ROWS"
-ENV_WORKERS = "BELEIDSGRAAF_QUERY_WORKERS"
-ENV_QUEUE_WAIT = "BELEIDSGRAAF_QUEUE_WAIT"
 ENV_WORKER_MEMORY = "BELEIDSGRAAF_WORKER_MEMORY_MB"
-ENV_CACHE = "BELEIDSGRAAF_QUERY_CACHE_MB"
 
 
 @dataclass(frozen=True)
 class QueryLimits:
-    """How much one query may take. Every field has an environment variable (see docs/operations.md)."""
+    """How much one query may take; from the settings (`from_settings`), documented there."""
 
     timeout: float = 10.0  # seconds a query may run before its worker is killed
     max_rows: int = 100_000  # solutions or triples one answer may hold
@@ -52,46 +51,33 @@ class QueryLimits:
     queue_wait: float = 5.0  # seconds a request may wait for a free worker before a 503
     memory_mb: int = 2048  # address space of one worker; past it the worker is replaced
     cache_mb: float = 64.0  # answers of canned and page queries kept per store version
+    allow_service: bool = False  # workers may contact other hosts (SERVICE)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "QueryLimits":
-        defaults = cls()
-        return cls(
-            timeout=positive_setting(environ, ENV_TIMEOUT, defaults.timeout, float),
-            max_rows=positive_setting(environ, ENV_MAX_ROWS, defaults.max_rows, int),
-            workers=positive_setting(environ, ENV_WORKERS, defaults.workers, int),
-            queue_wait=positive_setting(environ, ENV_QUEUE_WAIT, defaults.queue_wait, float),
-            memory_mb=positive_setting(environ, ENV_WORKER_MEMORY, defaults.memory_mb, int),
-            cache_mb=positive_setting(environ, ENV_CACHE, defaults.cache_mb, float),
-        )
+    def from_settings(cls, cfg) -> "QueryLimits":
+        return cls(timeout=cfg.query_timeout, max_rows=cfg.max_result_rows, workers=cfg.query_workers,
+                   queue_wait=cfg.queue_wait, memory_mb=cfg.worker_memory_mb, cache_mb=cfg.query_cache_mb,
+                   allow_service=cfg.allow_service)
 
 
-def positive_setting(environ: Mapping[str, str], name: str, default, kind):
-    raw = environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = kind(raw)
-    except ValueError:
-        value = None
-    if value is None or not value > 0 or (isinstance(value, float) and math.isinf(value)):
-        raise QueryError(f"environment variable {name}={raw!r}: give a positive "
-                         f"{'whole number' if kind is int else 'number'} (default {default})")
-    return value
+def _limits_in_use() -> QueryLimits:
+    from .settings import current_settings  # the server side only: workers stay light
+
+    return QueryLimits.from_settings(current_settings())
 
 
 # -- the worker process ----------------------------------------------------------------------
 
-def _worker_main(conn, store_path: str, memory_mb: int, niceness: int) -> None:
-    """Confine this process, then answer query requests from `conn` until the pipe closes."""
+def _worker_main(conn, store_path: str, memory_mb: int, niceness: int, allow_service: bool) -> None:
+    """Confine this process, then answer query requests from `conn` until the pipe closes.
+    Its limits come from the server's arguments, not from the environment."""
     if niceness:
         os.nice(niceness)  # research workers yield the cores to the page workers
     from .sandbox import confine, limit_memory
-    from .sparql_guard import network_allowed
     from .versions import hold_version
 
     # Before any user input, and before RocksDB starts threads (unshare needs a single thread).
-    if network_allowed():
+    if allow_service:
         limit_memory(memory_mb)
         isolated = False
     else:
@@ -104,17 +90,17 @@ def _worker_main(conn, store_path: str, memory_mb: int, niceness: int) -> None:
             request = conn.recv()
         except (EOFError, OSError):
             return
-        reply = _answer(store, *request)
+        reply = _answer(store, *request, allow_service=allow_service)
         conn.send(reply)
         if reply[:2] == ("error", "memory"):
             return  # the heap may be in a poor state: the server starts a fresh worker
 
 
-def _answer(store: ox.Store, sparql: str, options: dict, max_rows: int) -> tuple:
+def _answer(store: ox.Store, sparql: str, options: dict, max_rows: int, *, allow_service: bool) -> tuple:
     from .sparql_guard import NetworkAccessRefused, UpdateRefused, check_query
 
     try:
-        check_query(sparql)
+        check_query(sparql, allow_service=allow_service)
         result = store.query(sparql, **query_options(sparql, **options))
         if isinstance(result, ox.QueryBoolean):
             return ("boolean", bool(result))
@@ -208,14 +194,15 @@ class _Worker:
     socket pair. (multiprocessing's spawn would re-import the server's __main__, and fork
     is unsafe in a threaded server.)"""
 
-    def __init__(self, store_path: str, memory_mb: int, pages: bool):
+    def __init__(self, store_path: str, limits: QueryLimits, pages: bool):
         self.pages = pages  # kept for canned queries and pages; else it also takes ad-hoc queries
         ours, theirs = socket.socketpair()
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [str(Path(__file__).resolve().parent.parent)] + [p for p in sys.path if p]))
+        from .sandbox import child_environment
+
+        env = child_environment()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "beleidsgraaf.workers", str(theirs.fileno()), store_path, str(memory_mb),
-             "0" if pages else str(RESEARCH_NICENESS)],
+            [sys.executable, "-m", "beleidsgraaf.workers", str(theirs.fileno()), store_path, str(limits.memory_mb),
+             "0" if pages else str(RESEARCH_NICENESS), "1" if limits.allow_service else "0"],
             pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL, close_fds=True)
         theirs.close()
         self.conn = Connection(ours.detach())
@@ -248,7 +235,7 @@ class QueryPool:
     RESTART_PAUSE = 1.0  # seconds between attempts to start a replacement that failed
 
     def __init__(self, store_path: Path, limits: QueryLimits | None = None):
-        self.limits = limits or QueryLimits.from_env()
+        self.limits = limits or _limits_in_use()
         # The resolved version folder: a later build swaps the link, not what we serve.
         self.store_path = str(Path(store_path).resolve())
         self.cache = AnswerCache(int(self.limits.cache_mb * 1024 * 1024))
@@ -320,7 +307,7 @@ class QueryPool:
         return reply
 
     def _spawn(self, pages: bool) -> _Worker:
-        worker = _Worker(self.store_path, self.limits.memory_mb, pages)
+        worker = _Worker(self.store_path, self.limits, pages)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -466,5 +453,4 @@ def _result_from(reply: tuple, limits: QueryLimits):
 
 
 if __name__ == "__main__":
-    _worker_main(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]),
-                 int(sys.argv[4]) if len(sys.argv) > 4 else 0)
+    _worker_main(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1")

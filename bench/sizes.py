@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from beleidsgraaf.config import settings
+from beleidsgraaf.settings import current_settings
 from beleidsgraaf.synthetic.synth import generate, municipalities_for_size
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,7 +39,7 @@ def synth_key() -> str:
 
 
 def store_key(size: int) -> str:
-    cfg = settings()
+    cfg = current_settings()
     files = sorted(cfg.ontology_dir.glob("*.ttl")) + sorted(cfg.data_dir.glob("*.ttl")) + [REPO / p for p in BUILD_CODE]
     parts = [f.read_bytes() for f in files] + [synth_key().encode(), str(size).encode(), ox.__version__.encode()]
     return _hash(parts)
@@ -60,7 +60,7 @@ class PreparedData:
 
     def data_paths(self) -> list[Path]:
         """The RDF that makes up this size: the shipped data plus the synthetic files."""
-        return [settings().data_dir] + ([self.synth_dir] if self.synth_dir else [])
+        return [current_settings().data_dir] + ([self.synth_dir] if self.synth_dir else [])
 
     def nquads(self, log=print) -> Path:
         """The store's content as one N-Quads file (for the peer), written once."""

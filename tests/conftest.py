@@ -3,6 +3,7 @@ store backends and a loopback listener that catches outbound requests."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -65,6 +66,19 @@ def run_all_pages(run_query):
             offset += page_size
 
     return run
+
+
+# -- settings --------------------------------------------------------------------------------
+
+@pytest.fixture()
+def settings_for_test():
+    """`settings_for_test(published=..., write_token=...)`: settings built from the defaults
+    (not the environment) with these fields, in use for the rest of the test (for library
+    code that takes no settings argument) and returned, to pass to create_app and the like."""
+    from beleidsgraaf.settings import load_settings, settings_in_use
+
+    with contextlib.ExitStack() as stack:
+        yield lambda **fields: stack.enter_context(settings_in_use(load_settings({}).replaced(**fields)))
 
 
 # -- web API -------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Mapping, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
-from ..config import Settings, settings
+from ..settings import Settings, current_settings
 from ..errors import StoreUnavailable
 
 
@@ -72,9 +72,9 @@ def open_store(spec: str | Path | None = None, cfg: Settings | None = None, *, l
     `limits` (a workers.QueryLimits) runs the queries on a folder in the worker pool, as the
     service does; `with_published` adds the published graphs to an in-memory store, which
     starts from the shipped data only (a folder and an endpoint hold them already)."""
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     if spec is None:
-        spec = cfg.store_spec or (cfg.store_dir if cfg.store_dir.is_dir() else "memory")
+        spec = cfg.store or (cfg.store_dir if cfg.store_dir.is_dir() else "memory")
     text = str(spec)
     if text.lower() in MEMORY_SPECS | RDFLIB_SPECS:
         if text.lower() in MEMORY_SPECS:
@@ -93,7 +93,7 @@ def open_store(spec: str | Path | None = None, cfg: Settings | None = None, *, l
     if is_remote_spec(text):
         from .remote import RemoteStore
 
-        return RemoteStore.from_environment(text, cfg)
+        return RemoteStore.from_settings(text, cfg)
     path = Path(spec)
     if not path.is_dir():
         raise StoreUnavailable(f"{path}: no store there; build one with 'beleidsgraaf build --store {path}', "

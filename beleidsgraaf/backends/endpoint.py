@@ -1,5 +1,5 @@
 """Talking to a SPARQL 1.1 endpoint over HTTP: the Query and Update protocols and the
-Graph Store Protocol, with credentials from the environment.
+Graph Store Protocol, with credentials from the settings.
 
 Which URLs: the one given (`serve --store URL`, `build --target URL`) is the query URL;
 updates go to BELEIDSGRAAF_REMOTE_UPDATE_URL and Graph Store requests to
@@ -14,7 +14,6 @@ Nothing here contacts any host but the ones an operator configured.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -22,10 +21,11 @@ import httpx
 import pyoxigraph as ox
 
 from ..errors import QueryError, StoreUnavailable
+from ..settings import Settings
 
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
-DEFAULT_TIMEOUT = float(os.environ.get("BELEIDSGRAAF_REMOTE_TIMEOUT", "60"))
+DEFAULT_TIMEOUT = 60.0
 
 
 class ChallengeAuth(httpx.Auth):
@@ -62,12 +62,12 @@ class Endpoint:
     timeout: float = DEFAULT_TIMEOUT
 
     @classmethod
-    def from_environment(cls, url: str) -> "Endpoint":
-        env = os.environ
-        return cls(query_url=url, update_url=env.get("BELEIDSGRAAF_REMOTE_UPDATE_URL") or url,
-                   gsp_url=env.get("BELEIDSGRAAF_REMOTE_GSP_URL") or url,
-                   user=env.get("BELEIDSGRAAF_REMOTE_USER") or None,
-                   password=env.get("BELEIDSGRAAF_REMOTE_PASSWORD") or "")
+    def from_settings(cls, url: str, cfg: Settings) -> "Endpoint":
+        """The endpoint whose query URL is `url`, with the REMOTE_* settings."""
+        return cls(query_url=url, update_url=cfg.remote_update_url or url, gsp_url=cfg.remote_gsp_url or url,
+                   user=cfg.remote_user or None,
+                   password=cfg.remote_password.get_secret_value() if cfg.remote_password else "",
+                   timeout=cfg.remote_timeout)
 
     def __post_init__(self):
         auth = ChallengeAuth(self.user, self.password or "") if self.user else None

@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Mapping
 
 import pyoxigraph as ox
 
-from ..config import Settings, settings
+from ..settings import Settings, current_settings
 from ..shipped import data_files, ontology_files, read_graph_file
 from .oxigraph_options import graph_names, query_options  # noqa: F401 (graph_names re-exported)
 from ..errors import QueryError
@@ -37,7 +37,7 @@ class Store:
     @classmethod
     def shipped(cls, cfg: Settings | None = None) -> "Store":
         """A fresh in-memory store with the ontology and all shipped data."""
-        cfg = cfg or settings()
+        cfg = cfg or current_settings()
         store = cls.in_memory()
         store.load_files(cfg)
         return store
@@ -105,7 +105,7 @@ def build_store(target: Path, cfg: Settings | None = None, extra=None,
     full first and the link is swapped with one atomic rename, so a build that fails or is
     killed at any moment leaves the previous store intact and servable.
     """
-    cfg = cfg or settings()
+    cfg = cfg or current_settings()
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     if quads is None:

@@ -17,7 +17,7 @@ import rdflib.plugins.sparql
 from pyparsing import ParseException
 from rdflib import Dataset, Graph, URIRef
 
-from ..config import Settings, settings
+from ..settings import Settings, current_settings
 from ..errors import QueryError
 from ..rdflib_sparql import RDFLIB_SPARQL_LOCK
 from ..rdfio import to_oxigraph, to_rdflib
@@ -49,7 +49,7 @@ class RdflibStore:
         # Through Oxigraph, so literals have the canonical lexical form Oxigraph stores
         # ("48" for "48.0"^^xsd:decimal) and every backend shows the same values.
         store = cls(Dataset(default_union=True))
-        store.add_quads(Store.shipped(cfg or settings()).quads())
+        store.add_quads(Store.shipped(cfg or current_settings()).quads())
         return store
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:

@@ -23,7 +23,7 @@ from typing import Iterable, Mapping
 
 import pyoxigraph as ox
 
-from ..config import Settings, settings
+from ..settings import Settings, current_settings
 from ..errors import QueryError, StoreUnavailable
 from ..queries import Registry
 from ..results import Triples
@@ -36,14 +36,15 @@ from .values import bind_values, has_dataset_clause
 class RemoteStore:
     def __init__(self, endpoint: Endpoint, cfg: Settings | None = None):
         self.endpoint = endpoint
-        self._cfg = cfg or settings()
+        self._cfg = cfg or current_settings()
         self._queries = backend_queries(self._cfg)
         self._graphs: list[str] | None = None
         self._lock = threading.Lock()
 
     @classmethod
-    def from_environment(cls, url: str, cfg: Settings | None = None) -> "RemoteStore":
-        return cls(Endpoint.from_environment(url), cfg)
+    def from_settings(cls, url: str, cfg: Settings | None = None) -> "RemoteStore":
+        cfg = cfg or current_settings()
+        return cls(Endpoint.from_settings(url, cfg), cfg)
 
     # -- the dataset's graphs ------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from ..config import Settings
+from ..settings import Settings
 from ..errors import StoreUnavailable
 from .endpoint import Endpoint, graph_document
 from .remote import RemoteStore
@@ -34,7 +34,7 @@ from .remote import RemoteStore
 def load_endpoint(url: str, cfg: Settings, quads: Iterable[ox.Quad], log: Callable[[str], None]) -> int:
     """Replace the dataset's graphs on the endpoint at `url` with `quads`; the number of
     triples loaded."""
-    store = RemoteStore(Endpoint.from_environment(url), cfg)
+    store = RemoteStore(Endpoint.from_settings(url, cfg), cfg)
     try:
         return _load(store, cfg, quads, log)
     finally:

@@ -11,11 +11,11 @@ from beleidsgraaf.namespaces import BG, ID
 from tests.support.backend_compare import answer, describe_difference
 from beleidsgraaf.backends import open_store
 from beleidsgraaf.backends.values import bind_values, has_dataset_clause
-from beleidsgraaf.config import settings
+from beleidsgraaf.settings import current_settings
 from beleidsgraaf.errors import QueryError, StoreUnavailable
 from beleidsgraaf.queries import MAX_PAGE_SIZE, Registry
 
-CFG = settings()
+CFG = current_settings()
 CANNED = list(Registry.from_directory(CFG.queries_dir))
 INTERNAL = list(Registry.from_directory(CFG.queries_dir / "internal"))
 GOAL_1 = ID + "doel/regiovisie-bw-mo-2024-2026/doelstelling-1"
@@ -283,10 +283,11 @@ def test_build_target_replaces_graphs_drops_stale_ones_and_leaves_no_staging(vir
                                                                             shipped_store, monkeypatch, capsys):
     from beleidsgraaf.backends.endpoint import Endpoint
     from beleidsgraaf.cli import main
+    from beleidsgraaf.settings import load_settings
 
     for key, value in virtuoso.loader_environment().items():
         monkeypatch.setenv(key, value)
-    endpoint = Endpoint.from_environment(virtuoso.query_url)
+    endpoint = Endpoint.from_settings(virtuoso.query_url, load_settings(virtuoso.loader_environment()))
     stale = CFG.graph_ns + "a-document-no-longer-shipped"
     endpoint.put_graph(stale, b"<urn:a> <urn:b> <urn:c> .\n")
     endpoint.put_graph(CFG.graph_ns + "register", b"<urn:only> <urn:this> <urn:triple> .\n")

@@ -244,9 +244,14 @@ def context_server():
 
 
 @pytest.mark.slow
-def test_an_operator_can_allow_remote_contexts(capsys, client, tmp_path, monkeypatch, context_server):
+def test_an_operator_can_allow_remote_contexts(capsys, api_store, tmp_path, monkeypatch, context_server):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from beleidsgraaf.settings import load_settings
+
     url, requested = context_server
-    monkeypatch.setenv("BELEIDSGRAAF_ALLOW_REMOTE_CONTEXTS", "1")
+    monkeypatch.setenv("BELEIDSGRAAF_ALLOW_REMOTE_CONTEXTS", "1")  # for the command line, which reads it
     data = ('{"@context": "%s/ketting.jsonld", "@id": "https://w3id.org/beleidsgraaf/id/test/a", "naam": "x"}' % url)
     path = tmp_path / "remote.jsonld"
     path.write_text(data, encoding="utf-8")
@@ -256,8 +261,9 @@ def test_an_operator_can_allow_remote_contexts(capsys, client, tmp_path, monkeyp
     assert requested == ["/ketting.jsonld", "/naam.jsonld"]
     code, _, err = cli(capsys, "validate", str(path))
     assert code == 0, err
-    response = client.post("/validate", content=data.encode(),
-                           headers={"Content-Type": "application/ld+json", "Accept": "application/json"})
+    with TestClient(create_app(api_store, load_settings({}).replaced(allow_remote_contexts=True))) as client:
+        response = client.post("/validate", content=data.encode(),
+                               headers={"Content-Type": "application/ld+json", "Accept": "application/json"})
     assert response.status_code == 200, response.text
     # Still only http(s), and a context that is not there is a clear error.
     for context, message in (("file:///etc/hostname", "not an http(s) URL"), (f"{url}/weg.jsonld", "cannot fetch")):

@@ -97,10 +97,10 @@ def test_malformed_header_is_reported_with_file(tmp_path):
 
 
 def test_internal_queries_parse_and_project_their_parameters():
-    from beleidsgraaf.config import settings
+    from beleidsgraaf.settings import current_settings
     from beleidsgraaf.queries import Registry
 
-    internal = Registry.from_directory(settings().queries_dir / "internal")
+    internal = Registry.from_directory(current_settings().queries_dir / "internal")
     assert len(internal) >= 10
     for query in internal:
         for param in query.parameters:

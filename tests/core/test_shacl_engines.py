@@ -211,14 +211,12 @@ def test_turtle_report_describes_blank_node_paths_and_shapes():
         set(graph.objects(shape, SH.message))
 
 
-def test_engine_is_chosen_by_environment(monkeypatch):
-    monkeypatch.setenv(shacl_engine.ENGINE_VARIABLE, "pyshacl")
-    assert shacl_engine.default_engine() == "pyshacl"
-    monkeypatch.delenv(shacl_engine.ENGINE_VARIABLE)
+def test_engine_is_chosen_by_the_settings(settings_for_test):
     assert shacl_engine.default_engine() == "rudof"
-    monkeypatch.setenv(shacl_engine.ENGINE_VARIABLE, "jena")
+    settings_for_test(shacl_engine="pyshacl")
+    assert shacl_engine.default_engine() == "pyshacl"
     with pytest.raises(UserError, match="pyshacl"):
-        shacl_engine.default_engine()
+        shacl_engine.run("jena", [], None)
 
 
 def test_broken_shapes_are_reported_as_such():

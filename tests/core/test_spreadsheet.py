@@ -19,7 +19,8 @@ TEMPLATES = ROOT / "templates" / "spreadsheet"
 
 @pytest.fixture()
 def plan(tmp_path, monkeypatch):
-    """The example plan's CSV files, with its deliberate error fixed."""
+    """The example plan's CSV files, with its deliberate error fixed. (The environment, not
+    Settings: the command line reads it.)"""
     monkeypatch.setenv("BELEIDSGRAAF_PUBLISHED", str(tmp_path / "published"))
     for file in EXAMPLE.glob("voorbeeldstad-*.csv"):
         shutil.copy(file, tmp_path / file.name)
@@ -47,8 +48,8 @@ def test_shipped_template_is_the_one_the_mapping_makes(tmp_path):
 
 
 @pytest.mark.slow
-def test_template_example_rows_convert_to_a_conforming_plan(tmp_path, monkeypatch):
-    monkeypatch.setenv("BELEIDSGRAAF_PUBLISHED", str(tmp_path / "published"))
+def test_template_example_rows_convert_to_a_conforming_plan(tmp_path, settings_for_test):
+    settings_for_test(published=tmp_path / "published")
     _, report = validate_spreadsheet(TEMPLATES / "plan-sjabloon.xlsx")
     assert report.violations == 0, report.as_text()
 

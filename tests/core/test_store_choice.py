@@ -13,7 +13,7 @@ from api.serve import served_store_spec, stored_search_index
 from beleidsgraaf.backends import open_store
 from beleidsgraaf.backends.oxigraph_store import Store
 from beleidsgraaf.backends.rdflib_memory import RdflibStore
-from beleidsgraaf.config import Settings
+from beleidsgraaf.settings import Settings
 from beleidsgraaf.errors import StoreUnavailable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,7 +69,7 @@ def test_a_missing_folder_is_named_with_how_to_build_it(tmp_path):
 
 def test_an_endpoint_url_in_beleidsgraaf_store_keeps_its_slashes(tmp_path, monkeypatch):
     cfg = _settings(tmp_path, monkeypatch, store="http://127.0.0.1:9/sparql")
-    assert cfg.store_spec == "http://127.0.0.1:9/sparql"
+    assert cfg.store == "http://127.0.0.1:9/sparql"
     assert served_store_spec(None, False, cfg) == "http://127.0.0.1:9/sparql"
 
 

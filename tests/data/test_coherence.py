@@ -10,13 +10,13 @@ from rdflib.namespace import SH, SKOS
 
 from beleidsgraaf.namespaces import BG
 from beleidsgraaf.shipped import data_files, load_graph, ontology_graph, shapes_graph
-from beleidsgraaf.config import settings
+from beleidsgraaf.settings import current_settings
 
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 
 
 def shipped_data():
-    return load_graph(data_files(settings()))
+    return load_graph(data_files(current_settings()))
 
 
 def declared_classes(onto):

@@ -252,8 +252,8 @@ def test_every_bullet_keeps_its_actielijn_and_has_a_sub_heading(shipped_graph):
 
 
 def _source_path():
-    from beleidsgraaf.config import settings
-    return settings().data_dir / "sources" / f"{RV}.txt"
+    from beleidsgraaf.settings import current_settings
+    return current_settings().data_dir / "sources" / f"{RV}.txt"
 
 
 def test_all_actions_of_the_document_are_in_an_actielijn(shipped_graph):

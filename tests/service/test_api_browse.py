@@ -172,10 +172,10 @@ def test_goal_page_lists_the_actions_serving_it(client, run_query):
 
 def test_incoming_cap_is_the_limit_of_the_incoming_query():
     from api.browse import INCOMING_SHOWN
-    from beleidsgraaf.config import settings
+    from beleidsgraaf.settings import current_settings
     from beleidsgraaf.queries import parse_query_file
 
-    sparql = parse_query_file(settings().queries_dir / "internal" / "entity-incoming.rq").sparql
+    sparql = parse_query_file(current_settings().queries_dir / "internal" / "entity-incoming.rq").sparql
     assert re.search(rf"\bLIMIT {INCOMING_SHOWN}\b", sparql), "entity-incoming.rq and INCOMING_SHOWN disagree"
 
 

@@ -10,18 +10,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.bodylimit import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_QUERY_BYTES, FORM_OVERHEAD_BYTES
+from beleidsgraaf.settings import load_settings
+from api.bodylimit import FORM_OVERHEAD_BYTES
 
 SMALL_QUERY = "SELECT (1 AS ?one) WHERE {}"
 QUERY_HEADERS = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
 
 
 @pytest.fixture()
-def small_limits(api_store, monkeypatch):
+def small_limits(api_store):
     """An app whose query and body limits are 2 kB and whose upload limit is 3 kB."""
-    monkeypatch.setenv("BELEIDSGRAAF_MAX_QUERY_BYTES", "2000")
-    monkeypatch.setenv("BELEIDSGRAAF_MAX_BODY_BYTES", "2000")
-    return create_app(api_store, max_upload_bytes=3000)
+    cfg = load_settings({}).replaced(max_query_bytes=2000, max_body_bytes=2000, max_upload_bytes=3000)
+    return create_app(api_store, cfg)
 
 
 def padded_query(size: int) -> bytes:
@@ -37,9 +37,10 @@ def chunks(data: bytes, size: int = 500):
 
 def test_defaults(api_app):
     limits = next(m for m in api_app.user_middleware if m.cls.__name__ == "BodyLimitMiddleware").kwargs["limits"]
-    assert limits["/sparql"].max_bytes == DEFAULT_MAX_QUERY_BYTES == 1024 * 1024
+    default = next(m for m in api_app.user_middleware if m.cls.__name__ == "BodyLimitMiddleware").kwargs["default"]
+    assert limits["/sparql"].max_bytes == 1024 * 1024
     assert limits["/validate"].max_bytes == 5 * 1024 * 1024 + FORM_OVERHEAD_BYTES
-    assert DEFAULT_MAX_BODY_BYTES == 1024 * 1024
+    assert default.max_bytes == 1024 * 1024
 
 
 def test_query_under_the_limit_runs(small_limits):

@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from api.app import create_app
 from beleidsgraaf.namespaces import ID, SKOS
-from beleidsgraaf.config import settings as project_settings
+from beleidsgraaf.settings import current_settings as project_settings
 from beleidsgraaf.errors import ParameterError
 from beleidsgraaf.queries import CannedQuery, registry
 from beleidsgraaf.backends.oxigraph_store import Store, read_shipped_quads

@@ -1,6 +1,6 @@
 """The service's limits hold: a runaway query is stopped at the time limit while other
 requests are served, answers are capped, a saturated pool says 503 with Retry-After, and
-the limits are set through environment variables with clear errors for bad values."""
+the limits come from the settings (tests/test_settings.py covers reading them)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from beleidsgraaf.errors import QueryError, ResultTooLarge
+from beleidsgraaf.settings import load_settings
 from beleidsgraaf.backends.pooled import PooledStore
 from beleidsgraaf.workers import QueryLimits
 from tests.support import GOAL_1
@@ -22,6 +23,8 @@ from tests.support.live_server import running
 # data, so it runs for hours unless something stops it.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 QUICK = "ASK { ?s ?p ?o }"
+SETTING_FOR_LIMIT = {"timeout": "query_timeout", "max_rows": "max_result_rows", "workers": "query_workers",
+                     "queue_wait": "queue_wait", "memory_mb": "worker_memory_mb", "cache_mb": "query_cache_mb"}
 
 
 def _alive(pid: int) -> bool:
@@ -39,8 +42,9 @@ def limited_app(built_store_path):
     def make(**limits):
         from api.app import create_app
 
-        store = PooledStore(built_store_path, QueryLimits(**limits))
-        return store, create_app(store)
+        cfg = load_settings({}).replaced(**{SETTING_FOR_LIMIT[name]: value for name, value in limits.items()})
+        store = PooledStore(built_store_path, QueryLimits.from_settings(cfg))
+        return store, create_app(store, cfg)
 
     made = []
 
@@ -151,14 +155,14 @@ def test_results_from_workers_equal_in_process_results(api_store, built_store_pa
     """The trip through a worker (TSV results, N-Triples graphs) loses nothing: every canned
     and internal query gives the same terms, datatypes, languages and order as the same
     store read in this process."""
-    from beleidsgraaf.config import settings
+    from beleidsgraaf.settings import current_settings
     from beleidsgraaf.queries import Registry
     from beleidsgraaf.backends.oxigraph_store import Store
 
     direct_store = Store.open(built_store_path)
     samples = {"iri": GOAL_1, "string": "zorg", "integer": "2024", "decimal": "1.5", "date": "2025-01-01",
                "gYear": "2025", "boolean": "true"}
-    queries_dir = settings().queries_dir
+    queries_dir = current_settings().queries_dir
     queries = list(Registry.from_directory(queries_dir)) + list(Registry.from_directory(queries_dir / "internal"))
     assert len(queries) > 30
     for query in queries:
@@ -220,23 +224,10 @@ def _terms(result) -> list:
     return [[repr(row[n]) for n in names] for row in result]
 
 
-@pytest.mark.parametrize("name, value", [
-    ("BELEIDSGRAAF_QUERY_TIMEOUT", "ten"),
-    ("BELEIDSGRAAF_QUERY_TIMEOUT", "-1"),
-    ("BELEIDSGRAAF_MAX_RESULT_ROWS", "1.5"),
-    ("BELEIDSGRAAF_QUERY_WORKERS", "0"),
-    ("BELEIDSGRAAF_QUEUE_WAIT", "inf"),
-])
-def test_bad_limit_settings_are_named(name, value):
-    with pytest.raises(QueryError) as caught:
-        QueryLimits.from_env({name: value})
-    assert name in str(caught.value) and repr(value) in str(caught.value)
-
-
-def test_limit_settings_are_read_from_the_environment():
-    limits = QueryLimits.from_env({"BELEIDSGRAAF_QUERY_TIMEOUT": "2.5", "BELEIDSGRAAF_MAX_RESULT_ROWS": "10",
-                                   "BELEIDSGRAAF_QUERY_WORKERS": "3", "BELEIDSGRAAF_QUEUE_WAIT": "0.25"})
-    assert limits == QueryLimits(timeout=2.5, max_rows=10, workers=3, queue_wait=0.25)
+def test_limits_come_from_the_settings():
+    cfg = load_settings({"BELEIDSGRAAF_QUERY_TIMEOUT": "2.5", "BELEIDSGRAAF_MAX_RESULT_ROWS": "10",
+                         "BELEIDSGRAAF_QUERY_WORKERS": "3", "BELEIDSGRAAF_QUEUE_WAIT": "0.25"})
+    assert QueryLimits.from_settings(cfg) == QueryLimits(timeout=2.5, max_rows=10, workers=3, queue_wait=0.25)
 
 
 @pytest.mark.slow
@@ -272,12 +263,10 @@ def test_validations_beyond_their_places_get_503(api_app, monkeypatch):
 
 
 @pytest.mark.slow
-def test_research_queries_cannot_take_every_worker(limited_app, monkeypatch):
+def test_research_queries_cannot_take_every_worker(limited_app):
     """With two workers, ad-hoc SPARQL may hold one: while runaway research queries fill it
     (and a second one waits, then gets 503), canned queries and entity pages are answered
     by the other worker at once."""
-    monkeypatch.setenv("BELEIDSGRAAF_QUERY_WORKERS", "2")
-    monkeypatch.setenv("BELEIDSGRAAF_QUEUE_WAIT", "0.5")
     store, app = limited_app(timeout=4, workers=2, queue_wait=0.5)
     assert app.state.service.adhoc_slots.count == 1
     with running(app) as base:
@@ -300,14 +289,12 @@ def test_research_queries_cannot_take_every_worker(limited_app, monkeypatch):
     assert served_in < 2, f"canned query and page took {served_in:.2f} s while research queries ran"
 
 
-def test_adhoc_places_are_read_from_the_environment():
+def test_adhoc_places_follow_the_settings():
     from api.capacity import Slots
 
-    assert Slots.for_adhoc_queries({"BELEIDSGRAAF_QUERY_WORKERS": "4"}).count == 3
-    assert Slots.for_adhoc_queries({"BELEIDSGRAAF_QUERY_WORKERS": "1"}).count == 1
-    assert Slots.for_adhoc_queries({"BELEIDSGRAAF_MAX_ADHOC_QUERIES": "2"}).count == 2
-    with pytest.raises(Exception, match="BELEIDSGRAAF_MAX_ADHOC_QUERIES"):
-        Slots.for_adhoc_queries({"BELEIDSGRAAF_MAX_ADHOC_QUERIES": "none"})
+    assert Slots.for_adhoc_queries(load_settings({"BELEIDSGRAAF_QUERY_WORKERS": "4"})).count == 3
+    assert Slots.for_adhoc_queries(load_settings({"BELEIDSGRAAF_QUERY_WORKERS": "1"})).count == 1
+    assert Slots.for_adhoc_queries(load_settings({"BELEIDSGRAAF_MAX_ADHOC_QUERIES": "2"})).count == 2
 
 
 def test_malformed_query_is_parsed_in_a_worker_not_in_the_server(api_app, monkeypatch):

@@ -131,12 +131,12 @@ def test_every_page_has_the_search_box_with_suggestions(client):
 def test_update_graph_follows_a_write(tmp_path):
     """The write path's hook: after a graph changes, update_graph makes the index say so."""
     import pyoxigraph as ox
-    from beleidsgraaf.config import settings
+    from beleidsgraaf.settings import current_settings
 
     store = Store.shipped()
     index = SearchIndex.build(store, tmp_path / INDEX_FILE)
-    graph = settings().graph_ns + "test-write"
-    thing = ox.NamedNode(settings().id_ns + "organisatie/zwaluwnest")
+    graph = current_settings().graph_ns + "test-write"
+    thing = ox.NamedNode(current_settings().id_ns + "organisatie/zwaluwnest")
     label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
     assert not index.search("zwaluwnest").hits
     store.add_quads([ox.Quad(thing, label, ox.Literal("Stichting Zwaluwnest", language="nl"), ox.NamedNode(graph))])

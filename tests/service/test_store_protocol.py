@@ -25,16 +25,14 @@ BAD_DATE = PLAN.replace(b'"2026-12-31"^^xsd:date', b'"31-12-2026"')
 
 
 @pytest.fixture()
-def published(tmp_path, monkeypatch):
-    monkeypatch.setenv("BELEIDSGRAAF_PUBLISHED", str(tmp_path / "published"))
-    monkeypatch.setenv("BELEIDSGRAAF_WRITE_TOKEN", TOKEN)
-    monkeypatch.delenv("BELEIDSGRAAF_WRITE_TOKENS", raising=False)
-    return tmp_path / "published"
+def published(tmp_path, settings_for_test):
+    """The settings: published graphs in a folder of the test's own, one write token."""
+    return settings_for_test(published=tmp_path / "published", write_token=TOKEN)
 
 
 @pytest.fixture()
 def client(published):
-    with TestClient(create_app(Store.shipped())) as test_client:
+    with TestClient(create_app(Store.shipped(), published)) as test_client:
         yield test_client
 
 
@@ -50,11 +48,11 @@ def actions_for_goal(client) -> list[str]:
 
 # -- tokens ---------------------------------------------------------------------------------
 
-def test_no_token_configured_means_writes_are_off(client, monkeypatch):
-    monkeypatch.delenv("BELEIDSGRAAF_WRITE_TOKEN")
-    r = put(client)
-    assert r.status_code == 405 and "BELEIDSGRAAF_WRITE_TOKEN" in r.json()["message"]
-    assert client.get("/store", params={"graph": GRAPH}).status_code == 404  # nothing written
+def test_no_token_configured_means_writes_are_off(published):
+    with TestClient(create_app(Store.shipped(), published.replaced(write_token=None))) as client:
+        r = put(client)
+        assert r.status_code == 405 and "BELEIDSGRAAF_WRITE_TOKEN" in r.json()["message"]
+        assert client.get("/store", params={"graph": GRAPH}).status_code == 404  # nothing written
 
 
 def test_missing_and_wrong_tokens_are_401(client):
@@ -68,18 +66,18 @@ def test_missing_and_wrong_tokens_are_401(client):
 
 
 @pytest.mark.slow
-def test_tokens_file_limits_a_steward_to_their_graphs(client, tmp_path, monkeypatch):
-    monkeypatch.delenv("BELEIDSGRAAF_WRITE_TOKEN")
+def test_tokens_file_limits_a_steward_to_their_graphs(published, tmp_path):
     tokens = tmp_path / "stewards.toml"
     tokens.write_text('[[steward]]\nname = "Team data Voorbeeldstad"\n'
                       f'token_sha256 = "{hashlib.sha256(b"vs-sleutel").hexdigest()}"\n'
                       'graphs = ["https://w3id.org/beleidsgraaf/graph/voorbeeld/*"]\n', encoding="utf-8")
-    monkeypatch.setenv("BELEIDSGRAAF_WRITE_TOKENS", str(tokens))
     headers = {**AUTH, "Authorization": "Bearer vs-sleutel"}
-    elsewhere = put(client, graph="https://w3id.org/beleidsgraaf/graph/andere-gemeente/plan", headers=headers)
-    assert elsewhere.status_code == 403 and "Team data Voorbeeldstad" in elsewhere.json()["message"]
-    assert put(client, headers=headers).status_code == 201
-    history = client.get("/store/history", params={"graph": GRAPH}).json()["versions"]
+    with TestClient(create_app(Store.shipped(), published.replaced(write_token=None, write_tokens=tokens))) as client:
+        elsewhere = put(client, graph="https://w3id.org/beleidsgraaf/graph/andere-gemeente/plan", headers=headers)
+        assert elsewhere.status_code == 403 and "Team data Voorbeeldstad" in elsewhere.json()["message"]
+        assert put(client, headers=headers).status_code == 201
+        assert put(client).status_code == 401  # the single token is not set here
+        history = client.get("/store/history", params={"graph": GRAPH}).json()["versions"]
     assert history[0]["steward"] == "Team data Voorbeeldstad"
 
 
@@ -227,7 +225,7 @@ def test_delete_removes_the_graph_and_keeps_its_history(client):
 # -- the on-disk store served by worker processes ------------------------------------------
 
 @pytest.mark.slow
-def test_write_reaches_the_worker_pool_and_the_next_build(published, tmp_path, monkeypatch):
+def test_write_reaches_the_worker_pool_and_the_next_build(published, tmp_path, settings_for_test):
     from beleidsgraaf.pipeline import build
     from beleidsgraaf.backends.oxigraph_store import build_store
     from beleidsgraaf.backends.pooled import PooledStore
@@ -237,7 +235,7 @@ def test_write_reaches_the_worker_pool_and_the_next_build(published, tmp_path, m
     build_store(link)
     store = PooledStore(link, QueryLimits(workers=1))
     try:
-        with TestClient(create_app(store)) as client:
+        with TestClient(create_app(store, published)) as client:
             assert ACTION not in actions_for_goal(client)
             assert put(client).status_code == 201
             assert ACTION in actions_for_goal(client)
@@ -245,7 +243,7 @@ def test_write_reaches_the_worker_pool_and_the_next_build(published, tmp_path, m
     finally:
         store.close()
     # A plain build afterwards keeps the published graph (and validates it with the rest).
-    monkeypatch.setenv("BELEIDSGRAAF_STORE", str(link))
+    settings_for_test(**{**published.model_dump(), "store": str(link)})
     assert build(link)
     rebuilt = Store.open(link)
     assert GRAPH in rebuilt.named_graphs()
@@ -286,11 +284,11 @@ def test_rdflib_store_goes_live_and_a_restarted_memory_server_shows_published_gr
     from beleidsgraaf.backends.rdflib_memory import RdflibStore
     from beleidsgraaf.publish import load_published
 
-    with TestClient(create_app(RdflibStore.shipped())) as client:
+    with TestClient(create_app(RdflibStore.shipped(), published)) as client:
         assert put(client).status_code == 201
         assert ACTION in actions_for_goal(client)
     restarted = Store.shipped()  # what serve --memory starts from
     assert GRAPH not in restarted.named_graphs()
     assert load_published(restarted) > 0 and GRAPH in restarted.named_graphs()
-    with TestClient(create_app(restarted)) as client:
+    with TestClient(create_app(restarted, published)) as client:
         assert ACTION in actions_for_goal(client)

@@ -11,7 +11,8 @@ from tests.support import ROOT
 
 
 def copied_home(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
-    """(home, store): BELEIDSGRAAF_HOME and BELEIDSGRAAF_STORE point at the copy."""
+    """(home, store): BELEIDSGRAAF_HOME and BELEIDSGRAAF_STORE point at the copy (the
+    environment, not Settings: the command line under test reads it)."""
     home, store = tmp_path / "home", tmp_path / "store"
     for folder in ("ontology", "shapes", "queries", "data"):
         shutil.copytree(ROOT / folder, home / folder)

@@ -39,11 +39,11 @@ def api_schema(api_store, built_store_path):
     """The app with writes on: without a configured token every write is a 405, which no
     request can avoid; with one, the generated requests (which carry no token) must get their 401."""
     from api.app import create_app
-    from beleidsgraaf.pipeline import stored_search_index
+    from api.serve import stored_search_index
     from beleidsgraaf.settings import load_settings
 
     writable = create_app(api_store, load_settings({}).replaced(write_token="contract-test-token"),
-                          search_index=stored_search_index(built_store_path, False))
+                          search_index=stored_search_index(built_store_path))
     return schemathesis.openapi.from_asgi("/openapi.json", writable)
 
 

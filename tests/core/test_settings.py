@@ -17,7 +17,7 @@ import pytest
 from beleidsgraaf.settings import (ENV_PREFIX, Settings, SettingsError, ShaclEngine, env_name, load_settings,
                                    markdown_table)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE_FOLDERS = ("beleidsgraaf", "api", "bench")
 SETTINGS_MODULE = ROOT / "beleidsgraaf" / "settings.py"
 

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from beleidsgraaf.dataset import PREFIXES
 from beleidsgraaf.errors import ParameterError
+from beleidsgraaf.formats import HTML, JSON
 from beleidsgraaf.queries import MAX_OFFSET, MAX_PAGE_SIZE, CannedQuery, Registry
 from beleidsgraaf.results import compact
 
@@ -19,7 +20,7 @@ from .dutch import display_literal
 
 from .answers import GRAPH_OFFERS, SELECT_OFFERS, serialized, table
 from .context import ctx
-from .negotiation import HTML, short_names, negotiate
+from .negotiation import short_names, negotiate
 from .responses import HTML_OR_JSON, error
 
 router = APIRouter(tags=["Vragen"])
@@ -57,7 +58,7 @@ def describe(query: CannedQuery, request: Request) -> dict:
             description="Every canned query with its title, description and parameters (JSON or HTML).")
 def list_queries(request: Request):
     registry = ctx(request).canned
-    media = negotiate(request, ["application/json", HTML])
+    media = negotiate(request, [JSON, HTML])
     if media == HTML:
         return ctx(request).templates.TemplateResponse(request, "queries.html", {
             "title": "Vragen", "queries": list(registry)})

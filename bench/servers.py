@@ -16,6 +16,8 @@ from pathlib import Path
 
 import httpx
 
+from beleidsgraaf.formats import RESULTS_JSON, SPARQL_QUERY
+
 REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 PROBE = "ASK {}"
@@ -60,11 +62,10 @@ def wait_until_ready(base_url: str, proc: subprocess.Popen, deadline_s: float, p
             try:
                 if method == "GET":
                     response = client.get(base_url + path, params={"query": PROBE},
-                                          headers={"Accept": "application/sparql-results+json"})
+                                          headers={"Accept": RESULTS_JSON})
                 else:
                     response = client.post(base_url + path, content=PROBE.encode(),
-                                           headers={"Accept": "application/sparql-results+json",
-                                                    "Content-Type": "application/sparql-query"})
+                                           headers={"Accept": RESULTS_JSON, "Content-Type": SPARQL_QUERY})
                 if response.status_code == 200:
                     return time.perf_counter() - started
             except httpx.TransportError:

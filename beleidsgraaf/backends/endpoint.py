@@ -22,9 +22,8 @@ import httpx
 import pyoxigraph as ox
 
 from ..errors import QueryError, StoreUnavailable
+from ..formats import N_TRIPLES
 
-JSON_RESULTS = "application/sparql-results+json"
-N_TRIPLES = "application/n-triples"
 DEFAULT_TIMEOUT = float(os.environ.get("BELEIDSGRAAF_REMOTE_TIMEOUT", "60"))
 
 

@@ -12,6 +12,8 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from beleidsgraaf import formats
+from beleidsgraaf.formats import GRAPH_TYPES, HTML, JSON
 from beleidsgraaf.namespaces import BG, DCTERMS as DCT, PREFIXES, RDF, RDFS, SKOS
 from beleidsgraaf.results import compact, serialize_triples
 
@@ -19,7 +21,7 @@ from . import diagrams
 from .dutch import display_literal, natural_key, shows_datatype
 from .service import Service, service
 from .errors import NotFound
-from .negotiation import EXTENSIONS, GRAPH_KEYS, HTML, negotiate
+from .negotiation import negotiate
 from .openapi_responses import HTML_OR_JSON, HTML_OR_RDF, HTML_PAGE, SEE_OTHER, SVG
 
 router = APIRouter(tags=["Bladeren"])
@@ -47,8 +49,9 @@ SEARCH_LIMIT = 30  # the best 30; the facets narrow the rest down
 SUGGESTIONS = 8
 # entity-incoming.rq shows at most this many references (its LIMIT).
 INCOMING_SHOWN = 500
-ENTITY_OFFERS = ["text/turtle", HTML, "application/ld+json", "application/n-triples", "application/rdf+xml"]
-SUFFIX_MEDIA = {"." + ext: media for media, ext in EXTENSIONS.items()}
+# Turtle first: what a program asking for */* gets; HTML second, for a browser.
+ENTITY_OFFERS = [GRAPH_TYPES[0], HTML, *GRAPH_TYPES[1:]]
+SUFFIX_MEDIA = {"." + formats.extension(media): media for media in ENTITY_OFFERS}
 
 
 # -- home, search, classes ---------------------------------------------------------------
@@ -111,7 +114,7 @@ def _value(term) -> str | None:
                         "document. `soort` en `document` beperken tot een facet.")
 def search(request: Request, q: str = "", soort: str = "", document: str = ""):
     c = service(request)
-    media = negotiate(request, [HTML, "application/json"])
+    media = negotiate(request, [HTML, JSON])
     results = c.index().search(q, limit=SEARCH_LIMIT, type_label=soort or None, document_label=document or None) \
         if q.strip() else None
     hits = [_hit_view(c, h) for h in results.hits] if results else []
@@ -179,7 +182,7 @@ def class_page(request: Request, curie: str):
     if not rows:
         raise NotFound(f"De klasse {curie} heeft geen leden of bestaat niet.",
                        suggestion="Bekijk de lijst van klassen op /klassen.")
-    media = negotiate(request, [HTML, "application/json"])
+    media = negotiate(request, [HTML, JSON])
     members, seen, anonymous = [], set(), set()
     for r in rows:
         if isinstance(r["member"], ox.BlankNode):
@@ -226,7 +229,7 @@ def entity(request: Request, path: Annotated[str, Path(pattern=IRI_PATH)]):
         if not entity_exists(c, iri):
             raise _unknown_entity(c, iri, base_path)
         media = negotiate(request, ENTITY_OFFERS)
-        target = f"/id/{url_quote(base_path)}.{EXTENSIONS[media]}"
+        target = f"/id/{url_quote(base_path)}.{formats.extension(media)}"
         return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
     media = SUFFIX_MEDIA[suffix]
     if media != HTML:
@@ -235,7 +238,7 @@ def entity(request: Request, path: Annotated[str, Path(pattern=IRI_PATH)]):
             raise _unknown_entity(c, iri, base_path)
         # The entity's own statements first, then what links to it: easier to read.
         triples.sort(key=lambda t: (t.subject.value != iri, t.subject.value, t.predicate.value, str(t.object)))
-        body = serialize_triples(triples, GRAPH_KEYS[media])
+        body = serialize_triples(triples, formats.rdf_format_for_media_type(media))
         return Response(body, media_type=media, headers={"Link": f'<{iri}>; rel="describes"'})
     page = describe_entity(c, iri)
     if page is None:
@@ -421,7 +424,7 @@ def timeline_for(c: Service, document: str, title: str = "") -> str:
 def tree_diagram(request: Request, document: DocumentIri):
     c = service(request)
     _require_document(c, document)
-    return Response(tree_for(c, document), media_type="image/svg+xml")
+    return Response(tree_for(c, document), media_type=formats.SVG)
 
 
 @router.get("/diagrammen/tijdlijn.svg", summary="Tijdlijn van de deadlines van de acties van een document als SVG",
@@ -429,7 +432,7 @@ def tree_diagram(request: Request, document: DocumentIri):
 def timeline_diagram(request: Request, document: DocumentIri):
     c = service(request)
     _require_document(c, document)
-    return Response(timeline_for(c, document), media_type="image/svg+xml")
+    return Response(timeline_for(c, document), media_type=formats.SVG)
 
 
 def _require_document(c: Service, document: str) -> None:

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from beleidsgraaf.namespaces import PREFIXES
 from beleidsgraaf.errors import ParameterError
+from beleidsgraaf.formats import HTML, JSON
 from beleidsgraaf.queries import MAX_OFFSET, MAX_PAGE_SIZE, CannedQuery, Registry
 from beleidsgraaf.results import compact
 
@@ -19,7 +20,7 @@ from .dutch import display_literal
 
 from .result_responses import GRAPH_OFFERS, SELECT_OFFERS, serialized, table
 from .service import service
-from .negotiation import HTML, short_names, negotiate
+from .negotiation import short_names, negotiate
 from .openapi_responses import HTML_OR_JSON, error
 
 router = APIRouter(tags=["Vragen"])
@@ -57,7 +58,7 @@ def describe(query: CannedQuery, request: Request) -> dict:
             description="Every canned query with its title, description and parameters (JSON or HTML).")
 def list_queries(request: Request):
     registry = service(request).canned
-    media = negotiate(request, ["application/json", HTML])
+    media = negotiate(request, [JSON, HTML])
     if media == HTML:
         return service(request).templates.TemplateResponse(request, "queries.html", {
             "title": "Vragen", "queries": list(registry)})

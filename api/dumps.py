@@ -9,21 +9,26 @@ from fastapi.responses import Response
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
+from beleidsgraaf import formats
 from beleidsgraaf.namespaces import BG, PREFIXES
+from beleidsgraaf.formats import GRAPH_TYPES, HTML
 from beleidsgraaf.results import compact, serialize_triples
 
 from .service import Service, service
-from .negotiation import GRAPH_TYPES, HTML, negotiate
+from .negotiation import negotiate
 from .openapi_responses import HTML_OR_RDF
 
 router = APIRouter(tags=["Dataset"])
 
-DUMPS = {
-    "ttl": ("text/turtle", ox.RdfFormat.TURTLE, "Turtle"),
-    "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES, "N-Triples"),
-    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD, "JSON-LD"),
-    "nq": ("application/n-quads", ox.RdfFormat.N_QUADS, "N-Quads (met grafen)"),
-}
+
+
+def _shown_name(fmt: ox.RdfFormat) -> str:
+    # Only the N-Quads dump keeps the named graphs (see dump_bytes): say so on the page.
+    return fmt.name + (" (met grafen)" if fmt == ox.RdfFormat.N_QUADS else "")
+
+
+# extension -> (media type, format, name shown), for each of beleidsgraaf.formats.DUMP_FORMATS.
+DUMPS = {f.file_extension: (formats.media_type(f), f, _shown_name(f)) for f in formats.DUMP_FORMATS}
 
 
 def dump_bytes(c: Service, ext: str) -> bytes:
@@ -35,7 +40,7 @@ def dump_bytes(c: Service, ext: str) -> bytes:
             data = ox.serialize(c.store.quads(), format=fmt)
         else:
             triples = {ox.Triple(q.subject, q.predicate, q.object) for q in c.store.quads()}
-            data = serialize_triples(sorted(triples, key=str), ext)
+            data = serialize_triples(sorted(triples, key=str), fmt)
         c.cache[key] = data
     return c.cache[key]
 
@@ -66,10 +71,8 @@ def dataset_description(request: Request):
     if media == HTML:
         return c.templates.TemplateResponse(request, "dataset.html", {
             "title": "Dataset", "summary": void_summary(c), "dumps": DUMPS,
-            "turtle": graph.serialize(format="turtle")})
-    fmt = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
-           "application/rdf+xml": "xml"}[media]
-    return Response(graph.serialize(format=fmt), media_type=media, headers={"Vary": "Accept"})
+            "turtle": graph.serialize(format=formats.RDFLIB_NAMES[ox.RdfFormat.TURTLE])})
+    return Response(graph.serialize(format=formats.rdflib_name(media)), media_type=media, headers={"Vary": "Accept"})
 
 
 def void_summary(c: Service) -> dict:

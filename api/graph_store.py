@@ -16,18 +16,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from beleidsgraaf import publish
+from beleidsgraaf import formats, publish
 from beleidsgraaf.errors import RdfInputError, UserError
+from beleidsgraaf.formats import FORM_URLENCODED, GRAPH_TYPES, JSON, TURTLE
 from beleidsgraaf.publish_cli import checked_graph_iri
 from beleidsgraaf.published import PublishedArea
-from beleidsgraaf.rdfio import format_for, parse_quads
+from beleidsgraaf.rdfio import parse_quads
 from beleidsgraaf.results import serialize_triples
 from beleidsgraaf.stewards import NotAuthenticated, NotAuthorised, WritesDisabled, authorise, configured_stewards
 from beleidsgraaf.validation import ValidationReport
 
 from .service import Service, service
 from .errors import ApiError, UnsupportedMediaType, error_response
-from .negotiation import GRAPH_KEYS, GRAPH_TYPES, negotiate
+from .negotiation import negotiate
 from .openapi_responses import BODY_ERRORS, error, ok
 
 router = APIRouter(tags=["Publiceren (Graph Store Protocol)"])
@@ -46,11 +47,10 @@ WRITE_ERRORS = {
     **BODY_ERRORS,
 }
 RDF_BODY = {"requestBody": {"required": True, "content": {
-    "text/turtle": {"schema": {"type": "string"}}, "application/n-triples": {"schema": {"type": "string"}},
-    "application/ld+json": {"schema": {"type": "string"}}, "application/rdf+xml": {"schema": {"type": "string"}}}}}
+    media: {"schema": {"type": "string"}} for media in GRAPH_TYPES}}}
 REPORT_NOTE = (" A violation of the shapes gives 422 with the SHACL report of /validate (conforms, counts, "
                "results; Turtle by Accept) beside status, error and message; nothing is written.")
-REPORT_OFFERS = ["application/json", "text/turtle"]
+REPORT_OFFERS = [JSON, TURTLE]
 
 
 class Conflict(ApiError):
@@ -59,7 +59,7 @@ class Conflict(ApiError):
 
 @router.head("/store", include_in_schema=False)
 @router.get("/store", summary="Een graaf ophalen (Graph Store Protocol)",
-            response_class=Response, responses=ok(*GRAPH_TYPES, "application/json"),
+            response_class=Response, responses=ok(*GRAPH_TYPES, JSON),
             description="With ?graph=IRI: the graph's triples, with its ETag when it is a published "
                         "graph. With ?default: every triple. Without either: the published graphs as JSON.",
             openapi_extra={"parameters": GRAPH_PARAMS})
@@ -78,7 +78,7 @@ async def get_graph(request: Request):
         current = _area(c).current(graph)
         if current is not None and not current.deleted:
             headers["ETag"] = current.etag
-    body = serialize_triples(triples, GRAPH_KEYS[media])
+    body = serialize_triples(triples, formats.rdf_format_for_media_type(media))
     return Response(b"" if request.method == "HEAD" else body, media_type=media, headers=headers)
 
 
@@ -116,7 +116,7 @@ async def delete_graph(request: Request):
 
 
 @router.get("/store/history", summary="Eerdere versies van een gepubliceerde graaf", response_class=Response,
-            responses=ok("application/json", *GRAPH_TYPES),
+            responses=ok(JSON, *GRAPH_TYPES),
             description="Without version: the versions with their PROV-O record (who, when, file hash, "
                         "shapes). With version=N: that version's triples.",
             openapi_extra={"parameters": [GRAPH_PARAMS[0], {"name": "version", "in": "query",
@@ -134,7 +134,8 @@ async def history(request: Request):
     quads = _area(c).read(graph, number)
     if quads is None:
         raise _NotFoundGraph(graph, f"versie {number} van <{graph}> bestaat niet of is een verwijdering")
-    return Response(serialize_triples([q.triple for q in quads], GRAPH_KEYS[media]), media_type=media)
+    body = serialize_triples([q.triple for q in quads], formats.rdf_format_for_media_type(media))
+    return Response(body, media_type=media)
 
 
 @router.post("/store/restore", summary="Een eerdere versie terugzetten", response_class=Response,
@@ -142,13 +143,13 @@ async def history(request: Request):
              description="graph and version in the query string or as a form (an HTML button)." + REPORT_NOTE,
              openapi_extra={"parameters": [GRAPH_PARAMS[0], {"name": "version", "in": "query",
                                                              "schema": {"type": "integer", "minimum": 1}}],
-                            "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {
+                            "requestBody": {"content": {FORM_URLENCODED: {"schema": {
                                 "type": "object", "properties": {"graph": {"type": "string"},
                                                                  "version": {"type": "integer"}}}}}}})
 async def restore(request: Request):
     c = service(request)
     form = await request.form() if request.headers.get("content-type", "").startswith(
-        "application/x-www-form-urlencoded") else {}
+        FORM_URLENCODED) else {}
     graph = _writable_target(request, form.get("graph"))
     number = _version_param(request, form.get("version"))
     if number is None:
@@ -218,23 +219,21 @@ def _report(request: Request, report: ValidationReport) -> Response:
     """The same report /validate gives, with 422 (and, in JSON, the fields of every error
     answer beside it): nothing was written."""
     media = negotiate(request, REPORT_OFFERS)
-    if media == "text/turtle":
-        return Response(report.as_turtle(), media_type="text/turtle", status_code=422)
+    if media == TURTLE:
+        return Response(report.as_turtle(), media_type=TURTLE, status_code=422)
     body = {"status": 422, "error": "Voldoet niet aan de vormen",
             "message": f"niet gepubliceerd, er is niets gewijzigd: {report.summary_nl()}", **json.loads(report.as_json())}
     return JSONResponse(body, status_code=422)
 
 
 def _body_format(request: Request) -> ox.RdfFormat:
+    """The body's RDF format by its Content-Type (Turtle when none is given); any media type
+    oxigraph knows for an RDF format will do."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    aliases = {"text/plain": "application/n-triples", "application/x-turtle": "text/turtle",
-               "application/xml": "application/rdf+xml", "text/xml": "application/rdf+xml"}
-    try:
-        return format_for(media_type=aliases.get(content_type, content_type) or "text/turtle")
-    except RdfInputError:
-        raise UnsupportedMediaType(f"kan '{content_type}' niet lezen; stuur Turtle (text/turtle), N-Triples "
-                                   "(application/n-triples), JSON-LD (application/ld+json) of RDF/XML "
-                                   "(application/rdf+xml)") from None
+    fmt = formats.rdf_format_for_media_type(content_type or TURTLE)
+    if fmt is None:
+        raise UnsupportedMediaType(f"kan '{content_type}' niet lezen; stuur {formats.listed(formats.GRAPH_FORMATS)}")
+    return fmt
 
 
 # -- parameters ------------------------------------------------------------------------------

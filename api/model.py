@@ -8,10 +8,12 @@ from fastapi.responses import Response
 
 import pyoxigraph as ox
 
+from beleidsgraaf import formats
+from beleidsgraaf.formats import GRAPH_TYPES, HTML
 from beleidsgraaf.results import compact, serialize_triples
 
 from .service import Service, service
-from .negotiation import GRAPH_KEYS, GRAPH_TYPES, HTML, negotiate
+from .negotiation import negotiate
 from .openapi_responses import HTML_OR_RDF
 
 router = APIRouter(tags=["Model"])
@@ -35,12 +37,13 @@ def ontology(request: Request):
 
 @router.get("/def.ttl", summary="De ontologie als Turtle", include_in_schema=False)
 def ontology_turtle(request: Request):
-    return _ontology_rdf(service(request), "text/turtle")
+    return _ontology_rdf(service(request), formats.media_type(formats.RdfFormat.TURTLE))
 
 
 def _ontology_rdf(c: Service, media: str) -> Response:
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in c.store.quads(c.ontology_graph_iri)]
-    return Response(serialize_triples(triples, GRAPH_KEYS[media]), media_type=media, headers={"Vary": "Accept"})
+    body = serialize_triples(triples, formats.rdf_format_for_media_type(media))
+    return Response(body, media_type=media, headers={"Vary": "Accept"})
 
 
 def _metadata(c: Service) -> dict:

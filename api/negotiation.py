@@ -7,50 +7,11 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
+from beleidsgraaf import formats
+
 from .errors import NotAcceptable
 
-HTML = "text/html"
-
-# Short names people type in ?format= or as an extension, and the media type each means.
-FORMAT_NAMES = {
-    "html": HTML,
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "rdf": "application/rdf+xml",
-    "rdfxml": "application/rdf+xml",
-}
-
-# Media types clients send that mean the same as one we list.
-ALIASES = {
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/xhtml+xml": HTML,
-}
-
-RESULT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                "text/tab-separated-values"]
-GRAPH_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
-
-# The oxigraph/beleidsgraaf.results format key for each media type.
-RESULT_KEYS = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
-               "text/csv": "csv", "text/tab-separated-values": "tsv"}
-GRAPH_KEYS = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "jsonld",
-              "application/rdf+xml": "xml"}
-EXTENSIONS = {"text/turtle": "ttl", "application/n-triples": "nt", "application/ld+json": "jsonld",
-              "application/rdf+xml": "rdf", HTML: "html"}
-
-
+HTML = formats.HTML
 @dataclass(frozen=True)
 class Preference:
     media_type: str
@@ -73,7 +34,7 @@ def parse_accept(header: str | None) -> list[Preference]:
                     q = float(param[2:])
                 except ValueError:
                     q = 0.0
-        prefs.append(Preference(ALIASES.get(media, media), q, order, media))
+        prefs.append(Preference(formats.ACCEPT_ALIASES.get(media, media), q, order, media))
     return prefs
 
 
@@ -112,7 +73,7 @@ def negotiate(request: Request, offers: list[str], *, format_param: str | None =
     """The media type to answer with, or NotAcceptable (406) naming what we can give."""
     name = format_param if format_param is not None else request.query_params.get("format")
     if name:
-        media = FORMAT_NAMES.get(name.lower(), ALIASES.get(name.lower(), name.lower()))
+        media = formats.media_type_named(name)
         if media in offers:
             return media
         raise NotAcceptable(f"format '{name}' is not available here; use one of "
@@ -125,11 +86,7 @@ def negotiate(request: Request, offers: list[str], *, format_param: str | None =
 
 
 def short_names(offers: list[str]) -> list[str]:
-    names = []
-    for offer in offers:
-        short = next((k for k, v in FORMAT_NAMES.items() if v == offer), offer)
-        names.append(short)
-    return names
+    return [formats.short_name(offer) for offer in offers]
 
 
 def wants_html(request: Request) -> bool:

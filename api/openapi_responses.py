@@ -4,7 +4,7 @@ that clients and schema-driven tests know every status code and content type."""
 
 from __future__ import annotations
 
-from .negotiation import GRAPH_TYPES, HTML, RESULT_TYPES
+from beleidsgraaf.formats import GRAPH_TYPES, HTML, JSON, RESULT_TYPES, SVG as SVG_TYPE
 
 ERROR_BODY = {
     "title": "Fout",
@@ -23,7 +23,7 @@ ERROR_BODY = {
 
 
 def error(description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": ERROR_BODY},
+    return {"description": description, "content": {JSON: {"schema": ERROR_BODY},
                                                     HTML: {"schema": {"type": "string"}}}}
 
 
@@ -50,8 +50,8 @@ SPARQL_ANSWERS = ok(*RESULT_TYPES, *GRAPH_TYPES, HTML,
                     description="resultaten (SELECT/ASK), een graaf (CONSTRUCT/DESCRIBE), de "
                                 "dienstbeschrijving (zonder query) of de querypagina (HTML)")
 HTML_PAGE = ok(HTML, description="HTML-pagina")
-HTML_OR_JSON = ok(HTML, "application/json")
+HTML_OR_JSON = ok(HTML, JSON)
 HTML_OR_RDF = ok(HTML, *GRAPH_TYPES)
-SVG = ok("image/svg+xml", description="SVG-diagram")
+SVG = ok(SVG_TYPE, description="SVG-diagram")
 SEE_OTHER = {303: {"description": "See Other: de beschrijving in het gevraagde formaat",
                    "headers": {"Location": {"schema": {"type": "string"}}}}}

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 from fastapi import Request
 
+from beleidsgraaf import formats
+
 from .errors import ApiError, UnsupportedMediaType
-from .negotiation import ALIASES, FORMAT_NAMES
 
 FORMAT_HINT_PARAMETERS = ("format", "output", "results")
 QUERY_MISSING = ("the query is missing: a POST with Content-Type application/sparql-query carries the "
@@ -38,8 +39,7 @@ def format_hint(request: Request, offers: list[str], form: dict | None = None) -
     """The first format hint that names one of `offers`, or "" (let the Accept header decide)."""
     for name in FORMAT_HINT_PARAMETERS:
         for value in _hint_values(request, name, form):
-            media = FORMAT_NAMES.get(value.lower(), ALIASES.get(value.lower(), value.lower()))
-            if media in offers:
+            if formats.media_type_named(value) in offers:
                 return value
     return ""
 

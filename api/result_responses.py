@@ -6,13 +6,14 @@ import pyoxigraph as ox
 from fastapi import Request
 from fastapi.responses import Response
 
+from beleidsgraaf import formats
+from beleidsgraaf.formats import GRAPH_TYPES, HTML, RESULT_TYPES
 from beleidsgraaf.results import is_graph_result, serialize_solutions, serialize_triples
 
-from .negotiation import GRAPH_KEYS, GRAPH_TYPES, HTML, RESULT_KEYS, RESULT_TYPES, negotiate
+from .negotiation import negotiate
 
 SELECT_OFFERS = RESULT_TYPES + [HTML]
 GRAPH_OFFERS = GRAPH_TYPES + [HTML]
-CHARSET_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples"}
 
 
 def offers_for(result) -> list[str]:
@@ -26,11 +27,10 @@ def choose_media(request: Request, result, format_param: str | None = None) -> s
 def serialized(result, media: str) -> Response:
     """The result in a machine format (`media` must not be HTML)."""
     if is_graph_result(result):
-        body = serialize_triples(result, GRAPH_KEYS[media])
+        body = serialize_triples(result, formats.rdf_format_for_media_type(media))
     else:
-        body = serialize_solutions(result, RESULT_KEYS[media])
-    content_type = media + ("; charset=utf-8" if media in CHARSET_TYPES else "")
-    return Response(body, media_type=content_type, headers={"Vary": "Accept"})
+        body = serialize_solutions(result, formats.results_format_for_media_type(media))
+    return Response(body, media_type=formats.content_type(media), headers={"Vary": "Accept"})
 
 
 def table(result) -> dict:

@@ -12,12 +12,14 @@ from starlette.concurrency import run_in_threadpool
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
+from beleidsgraaf import formats
+from beleidsgraaf.formats import FORM_TYPES, FORM_URLENCODED, GRAPH_TYPES, HTML, SPARQL_QUERY, SPARQL_UPDATE
 from beleidsgraaf.sparql_syntax import decode_query
 
 from .result_responses import choose_media, offers_for, serialized, table
 from .service import service
 from .errors import ApiError, Forbidden, UnsupportedMediaType
-from .negotiation import GRAPH_KEYS, GRAPH_TYPES, HTML, negotiate
+from .negotiation import negotiate
 from .protocol import format_hint, require_query_body, require_utf8, with_endpoint_base
 from .openapi_responses import BODY_ERRORS, FORBIDDEN, SPARQL_ANSWERS
 
@@ -75,20 +77,20 @@ def sparql_get(request: Request):
              responses={**SPARQL_ANSWERS, **FORBIDDEN, **BODY_ERRORS},
              openapi_extra={"parameters": PROTOCOL_DOC["parameters"][1:], "requestBody": {
                  "required": True, "content": {
-                     "application/sparql-query": {"schema": {"type": "string", "minLength": 1}},
-                     "application/x-www-form-urlencoded": {"schema": QUERY_FORM}}}})
+                     SPARQL_QUERY: {"schema": {"type": "string", "minLength": 1}},
+                     FORM_URLENCODED: {"schema": QUERY_FORM}}}})
 async def sparql_post(request: Request):
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     url_params = request.query_params
-    if content_type == "application/sparql-update":
+    if content_type == SPARQL_UPDATE:
         raise Forbidden(UPDATE_REASON)
-    if content_type == "application/sparql-query":
+    if content_type == SPARQL_QUERY:
         require_utf8(request.headers.get("content-type", ""))
         text = require_query_body(decode_query(await request.body()))
         # Queries run in the thread pool, as for GET, so the event loop stays free.
         return await run_in_threadpool(_execute, request, text, url_params.getlist("default-graph-uri"),
                                        url_params.getlist("named-graph-uri"))
-    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    if content_type in FORM_TYPES:
         form = await request.form()
         if "update" in form:
             raise Forbidden(UPDATE_REASON)
@@ -158,11 +160,7 @@ def _service_description_or_page(request: Request) -> Response:
         example = request.query_params.get("example")
         return _page(request, _example_text(request, example))
     graph = service_description(request)
-    return Response(graph.serialize(format=_rdflib_format(media)), media_type=media, headers={"Vary": "Accept"})
-
-
-def _rdflib_format(media: str) -> str:
-    return {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}[GRAPH_KEYS[media]]
+    return Response(graph.serialize(format=formats.rdflib_name(media)), media_type=media, headers={"Vary": "Accept"})
 
 
 def service_description(request: Request) -> Graph:
@@ -176,9 +174,8 @@ def service_description(request: Request) -> Graph:
     g.add((endpoint_node, SD.endpoint, endpoint))
     g.add((endpoint_node, SD.supportedLanguage, SD.SPARQL11Query))
     g.add((endpoint_node, SD.feature, SD.UnionDefaultGraph))
-    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
-        g.add((endpoint_node, SD.resultFormat, FORMATS[fmt]))
+    for fmt in (*formats.RESULTS_FORMATS, *formats.GRAPH_FORMATS):
+        g.add((endpoint_node, SD.resultFormat, URIRef(formats.format_iri(fmt))))
     dataset = BNode()
     g.add((endpoint_node, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))

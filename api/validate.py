@@ -4,11 +4,14 @@ text). Reports as JSON, Turtle (sh:ValidationReport) or a readable Dutch HTML pa
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from beleidsgraaf import formats
 from beleidsgraaf.errors import ParameterError, RdfInputError, UserError
+from beleidsgraaf.formats import FORM_TYPES, HTML, JSON, MULTIPART_FORM, SPREADSHEET, TURTLE, XLSX_SUFFIX
 from beleidsgraaf.publish_cli import checked_graph_iri
 from beleidsgraaf.rdfio import format_for
 from beleidsgraaf.results import compact
@@ -18,17 +21,16 @@ from beleidsgraaf.validation_sandbox import Upload
 
 from .service import Service, service
 from .errors import ApiError, PayloadTooLarge, UnsupportedMediaType, error_response
-from .negotiation import HTML, negotiate, wants_html
+from .negotiation import negotiate, wants_html
 from .openapi_responses import BODY_ERRORS, HTML_PAGE, ok
 
 router = APIRouter(tags=["Validatie"])
 
-REPORT_OFFERS = ["application/json", "text/turtle", HTML]
-FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
-SPREADSHEET_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-RDF_MEDIA_TYPES = {"text/turtle", "application/x-turtle", "application/n-triples", "text/plain",
-                   "application/ld+json", "application/rdf+xml", "application/xml", "text/xml", "application/trig"}
-FORMAT_CHOICES = {"turtle": "Turtle", "json-ld": "JSON-LD", "nt": "N-Triples", "xml": "RDF/XML", "trig": "TriG"}
+REPORT_OFFERS = [JSON, TURTLE, HTML]
+FORMAT_CHOICES = formats.upload_choices()
+_STRING = {"schema": {"type": "string"}}
+RDF_BODIES = {formats.media_type(f): {"schema": {"type": ["object", "array"]}} if f == ox.RdfFormat.JSON_LD
+              else _STRING for f in formats.UPLOAD_FORMATS}  # a JSON-LD document is JSON
 
 VALIDATE_DOC = {
     "parameters": [
@@ -41,13 +43,9 @@ VALIDATE_DOC = {
          "description": "RDF format of the input when the Content-Type does not say"},
     ],
     "requestBody": {"content": {
-        "text/turtle": {"schema": {"type": "string"}},
-        "application/ld+json": {"schema": {"type": ["object", "array"]}},  # a JSON-LD document
-        "application/n-triples": {"schema": {"type": "string"}},
-        "application/rdf+xml": {"schema": {"type": "string"}},
-        "application/trig": {"schema": {"type": "string"}},
-        SPREADSHEET_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-        "multipart/form-data": {"schema": {"type": "object", "properties": {
+        **RDF_BODIES,
+        SPREADSHEET: {"schema": {"type": "string", "format": "binary"}},
+        MULTIPART_FORM: {"schema": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary"}, "text": {"type": "string"},
             "format": {"type": "string", "enum": ["", *FORMAT_CHOICES]}, "alone": {"type": "boolean"},
             "source_text": {"type": "string", "format": "binary",
@@ -64,7 +62,7 @@ def form_page(request: Request):
 
 
 @router.post("/validate", summary="RDF valideren tegen de SHACL-vormen (met de ontologie)", response_class=Response,
-             responses={**ok("application/json", "text/turtle", HTML, description="validatierapport"), **BODY_ERRORS},
+             responses={**ok(*REPORT_OFFERS, description="validatierapport"), **BODY_ERRORS},
              description="Reply: JSON, Turtle (sh:ValidationReport) or HTML by Accept. 400 for unparseable "
                          "input (with line and column), 413 beyond the size limit (default 5 MB), 415 for an "
                          "unknown content type.", openapi_extra=VALIDATE_DOC)
@@ -77,7 +75,7 @@ async def validate(request: Request):
     data, fmt_name, media_type, source, with_shipped = await _read_input(request, c)
     if not data.strip():
         raise ApiError("er is niets om te valideren: kies een bestand of plak RDF-tekst")
-    spreadsheet = source.lower().endswith(".xlsx")
+    spreadsheet = source.lower().endswith(XLSX_SUFFIX)
     texts = await _source_texts(request, c)
     upload = Upload(data, fmt_name, media_type, source, with_shipped,
                     store_path=getattr(getattr(c.store, "pool", None), "store_path", None),
@@ -178,17 +176,15 @@ async def _read_input(request: Request, c: Service) -> tuple[bytes, str | None, 
         if len(data) > c.max_upload_bytes:
             raise _too_large(c)
         return data, fmt_name, None, source, with_shipped
-    if content_type == SPREADSHEET_MEDIA_TYPE:
-        return await _read_limited(request, c), None, None, "invoer.xlsx", with_shipped
-    if content_type and content_type not in RDF_MEDIA_TYPES and not fmt_name:
-        raise UnsupportedMediaType(f"kan '{content_type}' niet valideren; stuur Turtle (text/turtle), JSON-LD "
-                                   "(application/ld+json), N-Triples (application/n-triples), RDF/XML "
-                                   "(application/rdf+xml) of TriG (application/trig), of een formulier met een bestand")
+    if content_type == SPREADSHEET:
+        return await _read_limited(request, c), None, None, "invoer" + XLSX_SUFFIX, with_shipped
+    fmt = formats.rdf_format_for_media_type(content_type, accepted=formats.UPLOAD_FORMATS) if content_type else None
+    if content_type and fmt is None and not fmt_name:
+        raise UnsupportedMediaType(f"kan '{content_type}' niet valideren; stuur "
+                                   f"{formats.listed(formats.UPLOAD_FORMATS)}, of een formulier met een bestand")
     data = await _read_limited(request, c)
-    media_type = {"text/plain": "application/n-triples", "application/x-turtle": "text/turtle",
-                  "application/xml": "application/rdf+xml", "text/xml": "application/rdf+xml"}.get(
-                      content_type, content_type) or None
-    return data, fmt_name, None if fmt_name else media_type, "invoer", with_shipped
+    media_type = formats.media_type(fmt) if fmt is not None and not fmt_name else None
+    return data, fmt_name, media_type, "invoer", with_shipped
 
 
 TRUE_WORDS = {"1", "true", "on", "yes", "ja"}
@@ -227,10 +223,10 @@ def _excerpt(data: bytes, line: int | None) -> list[tuple[int, str, bool]]:
 def _report_response(request: Request, c: Service, media: str, report: ValidationReport,
                      source: str, with_shipped: bool) -> Response:
     status = 200
-    if media == "application/json":
-        return Response(report.as_json(), media_type="application/json", status_code=status)
-    if media == "text/turtle":
-        return Response(report.as_turtle(), media_type="text/turtle", status_code=status)
+    if media == JSON:
+        return Response(report.as_json(), media_type=JSON, status_code=status)
+    if media == TURTLE:
+        return Response(report.as_turtle(), media_type=TURTLE, status_code=status)
     groups = [{"focus": focus, "href": c.href(focus), "label": results[0].focus_label,
                "curie": compact(focus), "results": [{
                    "severity": r.severity, "path": compact(r.path) if r.path else None,

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, formats
 from .errors import UserError
 from .settings import SettingsError, current_settings, load_settings, settings_in_use
 
@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
                                                   "(its current version is left out of the reference data)")
     v.add_argument("--source-text", type=Path, action="append", default=[], metavar="TXT",
                    help="the plan's text (UTF-8): every bg:quote must be in it verbatim; repeatable")
-    v.add_argument("--format", choices=["text", "json", "turtle"], default="text")
+    v.add_argument("--format", choices=formats.REPORT_NAMES, default="text")
     v.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the messages (text format)")
     v.set_defaults(func=_cmd_validate)
 
@@ -98,13 +98,12 @@ def _parser() -> argparse.ArgumentParser:
     qr = sub.add_parser("query", help="run a canned query")
     qr.add_argument("name")
     qr.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE")
-    qr.add_argument("--format", choices=["table", "csv", "tsv", "json", "xml"], default="table")
+    qr.add_argument("--format", choices=formats.query_output_names(), default=formats.TABLE)
     qr.set_defaults(func=_cmd_query)
 
     s = sub.add_parser("sparql", help="run an ad-hoc SPARQL query (text, or @file)")
     s.add_argument("query")
-    s.add_argument("--format", choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"],
-                   default="table")
+    s.add_argument("--format", choices=formats.sparql_output_names(), default=formats.TABLE)
     s.set_defaults(func=_cmd_sparql)
 
     im = sub.add_parser("import", help="publish an RDF file as a named graph (SHACL-gated, with history)")
@@ -114,13 +113,13 @@ def _parser() -> argparse.ArgumentParser:
     im.add_argument("--merge", action="store_true", help="add to the graph instead of replacing it")
     im.add_argument("--source-text", type=Path, action="append", default=[], metavar="TXT",
                     help="the plan's text (UTF-8): every bg:quote must be in it verbatim; repeatable")
-    im.add_argument("--format", choices=["text", "json", "turtle"], default="text", help="report format")
+    im.add_argument("--format", choices=formats.REPORT_NAMES, default="text", help="report format")
     im.set_defaults(func=_cmd_import)
 
     ex = sub.add_parser("export", help="write a published graph (or one of its versions) as RDF")
     ex.add_argument("--graph", required=True, metavar="IRI")
     ex.add_argument("--version", type=int, help="an earlier version (see 'beleidsgraaf history')")
-    ex.add_argument("--format", choices=["turtle", "nt", "jsonld", "xml"], default="turtle")
+    ex.add_argument("--format", choices=formats.graph_output_names(), default="turtle")
     ex.set_defaults(func=_cmd_export)
 
     hi = sub.add_parser("history", help="list the versions of a published graph (PROV-O: who, when, file hash)")
@@ -412,24 +411,23 @@ def _read_query_argument(arg: str) -> str:
 def _print_result(result, fmt: str) -> None:
     import pyoxigraph as ox
 
-    from .results import (GRAPH_FORMATS, is_graph_result, serialize_solutions, serialize_triples,
-                          solutions_to_rows, text_table)
+    from .results import is_graph_result, serialize_solutions, serialize_triples, solutions_to_rows, text_table
 
     if isinstance(result, ox.QueryBoolean):
         print("true" if bool(result) else "false")
         return
     if is_graph_result(result):
-        graph_fmt = fmt if fmt in GRAPH_FORMATS else "turtle"
-        sys.stdout.write(serialize_triples(result, graph_fmt).decode("utf-8"))
+        sys.stdout.write(serialize_triples(result, formats.graph_format_or_turtle(fmt)).decode("utf-8"))
         return
-    if fmt == "table":
+    if fmt == formats.TABLE:
         print(text_table(*solutions_to_rows(result)))
-    elif fmt in {"csv", "tsv", "json", "xml"}:
-        sys.stdout.write(serialize_solutions(result, fmt).decode("utf-8"))
+    elif fmt in formats.RESULTS_NAMES:
+        sys.stdout.write(serialize_solutions(result, formats.results_format_named(fmt)).decode("utf-8"))
         if fmt == "json":
             sys.stdout.write("\n")
     else:
-        raise UserError(f"format '{fmt}' is for CONSTRUCT/DESCRIBE results; use table, csv, tsv, json or xml")
+        raise UserError(f"format '{fmt}' is for CONSTRUCT/DESCRIBE results; use "
+                        + ", ".join(formats.query_output_names()))
 
 
 def _err(message: str) -> None:

@@ -28,6 +28,7 @@ from rdflib import Graph
 from .settings import Settings, current_settings
 from .namespaces import PREFIXES
 from .errors import UserError
+from .formats import CSV_SUFFIX, XLSX_SUFFIX
 from .queries import HEADER_PREFIX, Registry
 from .rdfio import to_graph
 from .validation import ValidationReport
@@ -35,7 +36,6 @@ from .validation import ValidationReport
 ROW = "urn:beleidsgraaf:rij#"
 FROM_ROW = ox.NamedNode(ROW + "uit")
 SHEETS = ("document", "organisaties", "functies", "doelen", "indicatoren", "actielijnen", "acties")
-SPREADSHEET_SUFFIXES = {".xlsx", ".csv"}
 
 
 class MappingError(UserError):
@@ -117,9 +117,9 @@ def read_rows(path: Path) -> dict[str, tuple[list[str], list[tuple[int, dict[str
     """sheet -> (column names, [(row number, {column: text})]) from an .xlsx workbook, or
     from CSV files (one per sheet, named after it, e.g. plan-acties.csv or acties.csv)."""
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
+    if path.suffix.lower() == XLSX_SUFFIX:
         return _read_xlsx(path)
-    if path.suffix.lower() == ".csv" or path.is_dir():
+    if path.suffix.lower() == CSV_SUFFIX or path.is_dir():
         return _read_csv(path)
     raise UserError(f"{path}: geen spreadsheet; geef een .xlsx-bestand of de .csv-bestanden van het sjabloon")
 
@@ -284,7 +284,7 @@ def write_template(out: Path, cfg: Settings | None = None) -> list[Path]:
     spec = sheets(cfg)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".xlsx":
+    if out.suffix.lower() == XLSX_SUFFIX:
         from openpyxl import Workbook
         from openpyxl.comments import Comment
         from openpyxl.styles import Font

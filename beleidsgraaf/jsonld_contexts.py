@@ -15,6 +15,7 @@ import urllib.request
 from urllib.parse import urljoin, urlparse
 
 from .errors import RdfInputError
+from .formats import JSON_LD_ACCEPT
 
 ENV_VAR = "BELEIDSGRAAF_ALLOW_REMOTE_CONTEXTS"  # named in messages; read by settings.py
 MAX_CONTEXT_BYTES = 1024 * 1024
@@ -96,7 +97,7 @@ class _Loader:
         return self.cache[url]
 
     def download(self, url: str):
-        request = urllib.request.Request(url, headers={"Accept": "application/ld+json, application/json"})
+        request = urllib.request.Request(url, headers={"Accept": JSON_LD_ACCEPT})
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http(s) only)
                 body = response.read(MAX_CONTEXT_BYTES + 1)

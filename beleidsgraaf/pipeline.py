@@ -15,12 +15,11 @@ from .backends import is_remote_spec
 from .settings import Settings, current_settings
 from .shipped import GraphFile, data_files, ontology_files, ontology_graph, read_graph_file
 from .errors import UserError
+from .formats import rdf_file_suffixes, rdf_format_for_path
 from .rdfio import read_file, to_graph
 from .published import PROV_GRAPH_NAME, PublishedArea
 from .backends.oxigraph_store import build_store, read_shipped_quads
 from .validation import ValidationReport, validate_graph
-
-RDF_SUFFIXES = {".ttl", ".nt", ".jsonld", ".json", ".rdf", ".owl", ".xml", ".trig", ".nq"}
 
 
 def _quiet(_: str) -> None:
@@ -31,9 +30,9 @@ def collect_rdf_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in RDF_SUFFIXES and p.is_file())
+            found = sorted(p for p in path.rglob("*") if rdf_format_for_path(p) is not None and p.is_file())
             if not found:
-                raise UserError(f"{path}: folder holds no RDF files ({', '.join(sorted(RDF_SUFFIXES))})")
+                raise UserError(f"{path}: folder holds no RDF files ({', '.join(rdf_file_suffixes())})")
             files.extend(found)
         elif path.is_file():
             files.append(path)

@@ -8,12 +8,12 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from . import publish
+from . import formats, publish
 from .settings import current_settings
 from .errors import UserError
 from .published import PublishedArea
 from .rdfio import format_for, parse_quads
-from .results import GRAPH_FORMATS, serialize_triples
+from .results import serialize_triples
 
 
 def _quiet(_: str) -> None:
@@ -66,9 +66,10 @@ def export_graph(graph: str, version: int | None, fmt: str) -> bytes:
                             "'beleidsgraaf history --graph ...' toont de versies")
         raise UserError(f"graaf <{graph}> is niet gepubliceerd (in {area.root}); de meegeleverde grafen staan "
                         "in data/ en in de dumps (/dataset.nq)")
-    if fmt not in GRAPH_FORMATS:
-        raise UserError(f"onbekend formaat '{fmt}'; kies turtle, nt, jsonld of xml")
-    return serialize_triples([q.triple for q in quads], fmt)
+    names = formats.graph_output_names()
+    if fmt not in names:
+        raise UserError(f"onbekend formaat '{fmt}'; kies {', '.join(names[:-1])} of {names[-1]}")
+    return serialize_triples([q.triple for q in quads], formats.rdf_format_named(fmt))
 
 
 def refresh_on_disk_store(graph: str, log: Callable[[str], None]) -> None:

@@ -16,38 +16,12 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from . import formats
 from .settings import DEFAULT_BASE
 from .errors import RdfInputError
 from .input_guards import MAX_TERM_BYTES, check_json_depth, check_rdf_xml, not_utf8, position
 from .jsonld_contexts import ENV_VAR as REMOTE_CONTEXTS_VAR, inline_remote_contexts, remote_contexts_allowed
 from .namespaces import PREFIXES  # the project's own prefixes, to suggest the right IRI
-
-FORMATS_BY_SUFFIX = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-}
-
-FORMATS_BY_NAME = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "n-triples": ox.RdfFormat.N_TRIPLES,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "rdf/xml": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-}
 
 XSD_STRING = XSD.string
 
@@ -59,21 +33,20 @@ def format_for(name: str | None = None, *, path: str | Path | None = None,
                media_type: str | None = None) -> ox.RdfFormat:
     """The RDF format named by a format name, a media type or a file suffix, in that order."""
     if name:
-        fmt = FORMATS_BY_NAME.get(name.lower())
-        if fmt is None:
-            raise RdfInputError(str(path or "input"), f"unknown RDF format '{name}'; use one of "
-                                + ", ".join(sorted({"turtle", "nt", "json-ld", "xml", "trig"})))
-        return fmt
+        try:
+            return formats.rdf_format_named(name)
+        except formats.UnknownFormat as exc:
+            raise RdfInputError(str(path or "input"), str(exc)) from None
     if media_type:
-        fmt = ox.RdfFormat.from_media_type(media_type.split(";")[0].strip())
+        fmt = formats.rdf_format_for_media_type(media_type)
         if fmt is not None:
             return fmt
     if path is not None:
-        fmt = FORMATS_BY_SUFFIX.get(Path(path).suffix.lower())
+        fmt = formats.rdf_format_for_path(path)
         if fmt is not None:
             return fmt
-    raise RdfInputError(str(path or "input"), "cannot tell the RDF format; use a file suffix "
-                        "(.ttl, .nt, .jsonld, .rdf, .trig) or name the format")
+    raise RdfInputError(str(path or "input"), "cannot tell the RDF format; use a file suffix ("
+                        + " ".join(formats.rdf_file_suffixes()) + ") or name the format")
 
 
 def parse_quads(data: bytes, fmt: ox.RdfFormat, source: str,

@@ -6,22 +6,6 @@ import pyoxigraph as ox
 
 from .namespaces import PREFIXES
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
-
 
 class Triples(list):
     """A CONSTRUCT or DESCRIBE result materialised as a list of ox.Triple: what backends
@@ -87,11 +71,11 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def serialize_solutions(solutions, fmt: str) -> bytes:
-    return solutions.serialize(format=RESULT_FORMATS[fmt])
+def serialize_solutions(solutions, fmt: ox.QueryResultsFormat) -> bytes:
+    return solutions.serialize(format=fmt)
 
 
-def serialize_triples(triples, fmt: str) -> bytes:
+def serialize_triples(triples, fmt: ox.RdfFormat) -> bytes:
     # No "id:" prefix: entity local names hold "/", which Turtle would have to escape.
     prefixes = {k: v for k, v in PREFIXES.items() if k not in {"sh", "id"}}
-    return ox.serialize(triples, format=GRAPH_FORMATS[fmt], prefixes=prefixes)
+    return ox.serialize(triples, format=fmt, prefixes=prefixes)

@@ -10,15 +10,17 @@ from typing import Callable
 
 import httpx
 
+from beleidsgraaf.formats import N_QUADS, N_TRIPLES, RESULTS_JSON
+
 from .measure import Measurement, Policy, TimedOut, run_repeated
 
 
 def count_rows(response: httpx.Response) -> int | None:
     kind = response.headers.get("content-type", "").split(";")[0].strip()
-    if kind == "application/sparql-results+json":
+    if kind == RESULTS_JSON:
         body = json.loads(response.content)
         return 1 if "boolean" in body else len(body["results"]["bindings"])
-    if kind in {"application/n-triples", "application/n-quads"}:
+    if kind in (N_TRIPLES, N_QUADS):  # a triple or quad per line
         return sum(1 for line in response.content.splitlines() if line.strip())
     return None
 

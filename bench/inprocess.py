@@ -30,11 +30,13 @@ REPO = Path(__file__).resolve().parent.parent
 
 def serialize_ours(result) -> bytes:
     """As the API does it (beleidsgraaf.results)."""
+    import pyoxigraph as ox
+
     from beleidsgraaf.results import is_graph_result, serialize_solutions, serialize_triples
 
     if is_graph_result(result):
-        return serialize_triples(result, "nt")
-    return serialize_solutions(result, "json")
+        return serialize_triples(result, ox.RdfFormat.N_TRIPLES)
+    return serialize_solutions(result, ox.QueryResultsFormat.JSON)
 
 
 def serialize_bare(result) -> bytes:

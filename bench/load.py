@@ -26,6 +26,7 @@ from pathlib import Path
 
 import httpx
 
+from beleidsgraaf.formats import JSON, RESULTS_JSON, SPARQL_QUERY, TURTLE
 from beleidsgraaf.queries import parse_query_file
 
 from .sizes import prepare
@@ -65,19 +66,18 @@ def build_mix(entities: list[str], rng: random.Random) -> dict[str, list[Request
     pages = [Request("entity-page", "GET", "/id/" + iri[len(ID_PREFIX):] + ".html") for iri in entities]
     plan = SMALL_PLAN.read_bytes()
     validate = [Request("validate", "POST", "/validate", {"content": plan, "headers": {
-        "Content-Type": "text/turtle", "Accept": "application/json"}})]
+        "Content-Type": TURTLE, "Accept": JSON}})]
     bad = [Request("deliberate-bad", "POST", "/sparql", {"content": b"SELECT ?x WHERE { ?x ", "headers": {
-               "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}}, expect=400),
+               "Content-Type": SPARQL_QUERY, "Accept": RESULTS_JSON}}, expect=400),
            Request("deliberate-bad", "POST", "/validate", {"content": b"@prefix bg: <broken", "headers": {
-               "Content-Type": "text/turtle", "Accept": "application/json"}}, expect=400)]
+               "Content-Type": TURTLE, "Accept": JSON}}, expect=400)]
     return {"canned": canned, "entity-page": pages, "sparql": sparql, "validate": validate, "deliberate-bad": bad}
 
 
 def sample_entities(base_url: str, count: int, seed: int) -> list[str]:
     query = parse_query_file(ENTITY_SAMPLE).sparql
     response = httpx.post(base_url + "/sparql", content=query.encode(), timeout=120,
-                          headers={"Content-Type": "application/sparql-query",
-                                   "Accept": "application/sparql-results+json"})
+                          headers={"Content-Type": SPARQL_QUERY, "Accept": RESULTS_JSON})
     response.raise_for_status()
     iris = sorted(b["entity"]["value"] for b in response.json()["results"]["bindings"])
     return random.Random(seed).sample(iris, min(count, len(iris)))

@@ -17,6 +17,7 @@ import httpx
 
 from beleidsgraaf import processes
 from beleidsgraaf.processes import LOOPBACK, free_port, stop_process
+from beleidsgraaf.formats import RESULTS_JSON, SPARQL_QUERY
 
 REPO = Path(__file__).resolve().parent.parent
 HOST = LOOPBACK
@@ -53,11 +54,10 @@ def wait_until_ready(base_url: str, proc: subprocess.Popen, deadline_s: float, p
             try:
                 if method == "GET":
                     response = client.get(base_url + path, params={"query": PROBE},
-                                          headers={"Accept": "application/sparql-results+json"})
+                                          headers={"Accept": RESULTS_JSON})
                 else:
                     response = client.post(base_url + path, content=PROBE.encode(),
-                                           headers={"Accept": "application/sparql-results+json",
-                                                    "Content-Type": "application/sparql-query"})
+                                           headers={"Accept": RESULTS_JSON, "Content-Type": SPARQL_QUERY})
             except httpx.TransportError:
                 return False
             return response.status_code == 200

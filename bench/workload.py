@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+from beleidsgraaf.formats import N_TRIPLES, RESULTS_JSON, SPARQL_QUERY
 from beleidsgraaf.queries import CannedQuery, Registry, registry
 
 ADHOC_DIR = Path(__file__).resolve().parent / "queries"
@@ -19,8 +20,6 @@ EXAMPLE_VALUES = {"search": {"text": "zorg"}}
 ENTITY_PAGE = "/id/doel/regiovisie-bw-mo-2024-2026/doelstelling-1.html"
 TREE_DOCUMENT = "https://w3id.org/beleidsgraaf/id/document/beleidsplan-jeugdhulp-wmo-lochem"
 
-RESULTS_JSON = "application/sparql-results+json"
-N_TRIPLES = "application/n-triples"
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ class BenchQuery:
         if self.kind == "canned":
             return "GET", f"/queries/{self.name}", {"params": self.http_params, "headers": headers}
         return "POST", "/sparql", {"content": self.sparql.encode("utf-8"),
-                                   "headers": {**headers, "Content-Type": "application/sparql-query"}}
+                                   "headers": {**headers, "Content-Type": SPARQL_QUERY}}
 
     def portable_sparql(self) -> str:
         """The query as plain text for an endpoint without parameter binding."""
@@ -53,7 +52,7 @@ class BenchQuery:
 
     def peer_request(self) -> tuple[str, str, dict]:
         return "POST", "/sparql", {"content": self.portable_sparql().encode("utf-8"),
-                                   "headers": {"Accept": self.accept, "Content-Type": "application/sparql-query"}}
+                                   "headers": {"Accept": self.accept, "Content-Type": SPARQL_QUERY}}
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,8 @@ import pyoxigraph as ox
 
 from ..errors import QueryError, StoreUnavailable
 from ..settings import Settings
+from ..formats import N_TRIPLES
 
-JSON_RESULTS = "application/sparql-results+json"
-N_TRIPLES = "application/n-triples"
 DEFAULT_TIMEOUT = 60.0
 
 

@@ -25,10 +25,11 @@ import pyoxigraph as ox
 
 from ..settings import Settings, current_settings
 from ..errors import QueryError, StoreUnavailable
+from ..formats import N_TRIPLES, RESULTS_JSON, rdf_format_for_media_type
 from ..queries import Registry
 from ..results import Triples
 from .oxigraph_options import graph_names
-from .endpoint import JSON_RESULTS, N_TRIPLES, Endpoint
+from .endpoint import Endpoint
 from .syntax import GRAPH, QueryShape, check_query, solutions_from_json
 from .values import bind_values, has_dataset_clause
 
@@ -108,7 +109,7 @@ class RemoteStore:
         return self._solutions(text, shape, default_graphs, named_graphs)
 
     def _solutions(self, text: str, shape: QueryShape, default_graphs, named_graphs):
-        response = self.endpoint.query(text, JSON_RESULTS, default_graphs, named_graphs)
+        response = self.endpoint.query(text, RESULTS_JSON, default_graphs, named_graphs)
         _check_not_truncated(response, self.endpoint.query_url)
         try:
             return solutions_from_json(response.content, shape)
@@ -120,13 +121,12 @@ class RemoteStore:
         text = bind_values(sparql, substitutions)
         response = self.endpoint.query(text, N_TRIPLES, default_graphs, named_graphs or default_graphs)
         _check_not_truncated(response, self.endpoint.query_url)
-        media = response.headers.get("content-type", N_TRIPLES).split(";")[0].strip()
-        fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.N_TRIPLES
+        fmt = rdf_format_for_media_type(response.headers.get("content-type", N_TRIPLES)) or ox.RdfFormat.N_TRIPLES
         try:
             return Triples(q.triple for q in ox.parse(response.content, format=fmt))
         except SyntaxError as exc:
             raise QueryError(f"the endpoint {self.endpoint.query_url} sent a graph that does not parse as "
-                             f"{media}: {exc}") from None
+                             f"{fmt.name}: {exc}") from None
 
     def _select(self, sparql: str, substitutions, default_graphs, named_graphs) -> list[dict]:
         shape = check_query(sparql, substitutions)

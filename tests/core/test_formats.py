@@ -14,7 +14,7 @@ import pytest
 from beleidsgraaf import formats
 from beleidsgraaf.errors import UserError
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SOURCE_DIRS = ("beleidsgraaf", "api", "bench")
 FORMATS_MODULE = REPO / "beleidsgraaf" / "formats.py"
 

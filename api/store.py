@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -20,7 +19,7 @@ from beleidsgraaf import publish
 from beleidsgraaf.errors import RdfInputError, UserError
 from beleidsgraaf.publish_cli import checked_graph_iri
 from beleidsgraaf.published import PublishedArea
-from beleidsgraaf.rdfio import format_for, parse_quads
+from beleidsgraaf.rdfio import format_for
 from beleidsgraaf.results import serialize_triples
 from beleidsgraaf.stewards import NotAuthenticated, NotAuthorised, WritesDisabled, authorise, configured_stewards
 from beleidsgraaf.validation import ValidationReport
@@ -156,7 +155,8 @@ async def restore(request: Request):
     try:
         steward = authorise(request.headers.get("authorization"), graph, configured_stewards())
         outcome = await run_in_threadpool(lambda: publish.restore(
-            graph, number, steward=steward.name, store=c.store, area=_area(c), cfg=c.settings))
+            graph, number, steward=steward.name, store=c.store, area=_area(c), cfg=c.settings,
+            sandbox=c.validation_sandbox))
     except UserError as exc:
         return _refusal(request, exc)
     _after_accepted_write(c, graph)
@@ -173,19 +173,20 @@ async def _write(request: Request, *, merge: bool) -> Response:
         steward = authorise(request.headers.get("authorization"), graph, configured_stewards())
     except UserError as exc:
         return _refusal(request, exc)
+    media_type = _body_media_type(request)
     try:
-        quads = parse_quads(data, _body_format(request), "invoer")
+        # Parsing and SHACL run in the validation sandbox (time, memory and triple limits:
+        # 413/422/504 as for /validate); this process never parses the upload.
+        # No validation place is taken: writes take turns under the published area's lock,
+        # so at most one validates at a time, and a waiting write must not hold a place /validate needs.
+        outcome = await run_in_threadpool(lambda: publish.publish(
+            graph, data, steward=steward.name, media_type=media_type, merge=merge,
+            if_match=request.headers.get("if-match"), if_none_match=request.headers.get("if-none-match"),
+            store=c.store, area=_area(c), cfg=c.settings, sandbox=c.validation_sandbox))
     except RdfInputError as exc:
         where = f"regel {exc.line}" + (f", kolom {exc.column}" if exc.column else "") if exc.line else None
         return error_response(request, 400, "RDF niet leesbaar", f"{where + ': ' if where else ''}{exc.reason}",
                               extra={"line": exc.line, "column": exc.column})
-    try:
-        # No validation place is taken: writes take turns under the published area's lock,
-        # so at most one validates at a time, and a waiting write must not hold a place /validate needs.
-        outcome = await run_in_threadpool(lambda: publish.publish(
-            graph, quads, steward=steward.name, source_bytes=data, merge=merge,
-            if_match=request.headers.get("if-match"), if_none_match=request.headers.get("if-none-match"),
-            store=c.store, area=_area(c), cfg=c.settings))
     except UserError as exc:
         return _refusal(request, exc)
     _after_accepted_write(c, graph)
@@ -225,12 +226,15 @@ def _report(request: Request, report: ValidationReport) -> Response:
     return JSONResponse(body, status_code=422)
 
 
-def _body_format(request: Request) -> ox.RdfFormat:
+def _body_media_type(request: Request) -> str:
+    """The upload's media type, checked (415 for one we cannot read)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     aliases = {"text/plain": "application/n-triples", "application/x-turtle": "text/turtle",
                "application/xml": "application/rdf+xml", "text/xml": "application/rdf+xml"}
+    media_type = aliases.get(content_type, content_type) or "text/turtle"
     try:
-        return format_for(media_type=aliases.get(content_type, content_type) or "text/turtle")
+        format_for(media_type=media_type)
+        return media_type
     except RdfInputError:
         raise UnsupportedMediaType(f"kan '{content_type}' niet lezen; stuur Turtle (text/turtle), N-Triples "
                                    "(application/n-triples), JSON-LD (application/ld+json) of RDF/XML "

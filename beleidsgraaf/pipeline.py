@@ -84,12 +84,12 @@ def validate_spreadsheet(path: Path, *, alone: bool = False, replacing: str | No
     """Convert a filled spreadsheet template (beleidsgraaf.convert) and validate the result
     like any RDF file; every result names its sheet, row and column."""
     from .convert import convert, sheets
-    from .publish import validation_context
+    from .background import validation_background
 
     conversion = convert(path)
     if not conversion.quads:
         raise UserError(f"{path}: het spreadsheet levert geen triples op; vul het sjabloon (beleidsgraaf template)")
-    context = None if alone else validation_context(exclude=replacing)
+    context = None if alone else validation_background(replacing)
     all_texts = {**read_source_texts(list(source_texts)), **(texts or {})}
     report = validated_report(conversion.graph, context, all_texts)
     return conversion, conversion.locate(report, sheets())

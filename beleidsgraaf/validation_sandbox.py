@@ -72,7 +72,6 @@ class Upload:
     media_type: str | None
     source: str
     with_shipped: bool
-    store_path: str | None = None  # no longer read: the background is always data/ and published/
     files: tuple[str, ...] = ()  # files to read instead of `data` (the command line)
     replacing: str | None = None  # a published graph the input is a new version of (left out)
     source_texts: tuple[tuple[str, str], ...] = ()  # (name, text): quotes must be verbatim in one

@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
 from beleidsgraaf import formats
-from beleidsgraaf.namespaces import BG, PREFIXES
+from beleidsgraaf.namespaces import BG
 from beleidsgraaf.formats import GRAPH_TYPES, HTML
 from beleidsgraaf.results import compact, serialize_triples
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -21,7 +20,6 @@ from beleidsgraaf.errors import RdfInputError, UserError
 from beleidsgraaf.formats import FORM_URLENCODED, GRAPH_TYPES, JSON, TURTLE
 from beleidsgraaf.publish_cli import checked_graph_iri
 from beleidsgraaf.published import PublishedArea
-from beleidsgraaf.rdfio import parse_quads
 from beleidsgraaf.results import serialize_triples
 from beleidsgraaf.stewards import NotAuthenticated, NotAuthorised, WritesDisabled, authorise, configured_stewards
 from beleidsgraaf.validation import ValidationReport
@@ -157,7 +155,8 @@ async def restore(request: Request):
     try:
         steward = authorise(request.headers.get("authorization"), graph, configured_stewards(c.settings))
         outcome = await run_in_threadpool(lambda: publish.restore(
-            graph, number, steward=steward.name, store=c.store, area=_area(c), cfg=c.settings))
+            graph, number, steward=steward.name, store=c.store, area=_area(c), cfg=c.settings,
+            sandbox=c.validation_sandbox))
     except UserError as exc:
         return _refusal(request, exc)
     _after_accepted_write(c, graph)
@@ -174,19 +173,20 @@ async def _write(request: Request, *, merge: bool) -> Response:
         steward = authorise(request.headers.get("authorization"), graph, configured_stewards(c.settings))
     except UserError as exc:
         return _refusal(request, exc)
+    media_type = _body_media_type(request)
     try:
-        quads = parse_quads(data, _body_format(request), "invoer")
+        # Parsing and SHACL run in the validation sandbox (time, memory and triple limits:
+        # 413/422/504 as for /validate); this process never parses the upload.
+        # No validation place is taken: writes take turns under the published area's lock,
+        # so at most one validates at a time, and a waiting write must not hold a place /validate needs.
+        outcome = await run_in_threadpool(lambda: publish.publish(
+            graph, data, steward=steward.name, media_type=media_type, merge=merge,
+            if_match=request.headers.get("if-match"), if_none_match=request.headers.get("if-none-match"),
+            store=c.store, area=_area(c), cfg=c.settings, sandbox=c.validation_sandbox))
     except RdfInputError as exc:
         where = f"regel {exc.line}" + (f", kolom {exc.column}" if exc.column else "") if exc.line else None
         return error_response(request, 400, "RDF niet leesbaar", f"{where + ': ' if where else ''}{exc.reason}",
                               extra={"line": exc.line, "column": exc.column})
-    try:
-        # No validation place is taken: writes take turns under the published area's lock,
-        # so at most one validates at a time, and a waiting write must not hold a place /validate needs.
-        outcome = await run_in_threadpool(lambda: publish.publish(
-            graph, quads, steward=steward.name, source_bytes=data, merge=merge,
-            if_match=request.headers.get("if-match"), if_none_match=request.headers.get("if-none-match"),
-            store=c.store, area=_area(c), cfg=c.settings))
     except UserError as exc:
         return _refusal(request, exc)
     _after_accepted_write(c, graph)
@@ -226,14 +226,14 @@ def _report(request: Request, report: ValidationReport) -> Response:
     return JSONResponse(body, status_code=422)
 
 
-def _body_format(request: Request) -> ox.RdfFormat:
-    """The body's RDF format by its Content-Type (Turtle when none is given); any media type
-    oxigraph knows for an RDF format will do."""
+def _body_media_type(request: Request) -> str:
+    """The upload's media type by its Content-Type (Turtle when none is given), checked: any
+    media type oxigraph knows for an RDF format will do (415 for another)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     fmt = formats.rdf_format_for_media_type(content_type or TURTLE)
     if fmt is None:
         raise UnsupportedMediaType(f"kan '{content_type}' niet lezen; stuur {formats.listed(formats.GRAPH_FORMATS)}")
-    return fmt
+    return fmt.media_type
 
 
 # -- parameters ------------------------------------------------------------------------------

@@ -18,21 +18,19 @@ QUERY_MISSING = ("the query is missing: a POST with Content-Type application/spa
                  "query as its body (or send a form with a 'query' field, or GET /sparql?query=...)")
 
 
-def with_endpoint_base(text: str, endpoint_url: str) -> str:
-    """The query with the endpoint's URL as its base IRI, as the SPARQL 1.1 Protocol's
-    reference servers resolve relative IRIs (`<s>` becomes `<http://host/s>`).
-
-    A query's own BASE still wins: a later BASE in the prologue replaces ours. The
-    declaration goes on the query's first line, so line numbers in syntax errors stay right.
+def endpoint_base(endpoint_url: str) -> str | None:
+    """The endpoint's URL as the base IRI of a query, as the SPARQL 1.1 Protocol's reference
+    servers resolve relative IRIs (`<s>` becomes `<http://host/s>`). It is given to the
+    engine as its base_iri option, never written into the query: a query's own BASE still
+    wins, and line and column numbers in syntax errors stay the user's.
 
     The URL comes partly from the request's Host header, so it is parsed as an IRI first: a
-    value that is not exactly one IRI (a '>' or a space in it) cannot become query syntax; the
-    endpoint then gives no base, and a relative IRI in the query is a syntax error as before."""
+    value that is not exactly one IRI (a '>' or a space in it) gives no base, and a relative
+    IRI in the query is a syntax error as before."""
     try:
-        base = ox.NamedNode(endpoint_url).value
+        return ox.NamedNode(endpoint_url).value
     except ValueError:
-        return text
-    return f"BASE <{base}> {text}"
+        return None
 
 
 def format_hint(request: Request, offers: list[str], form: dict | None = None) -> str:

@@ -20,7 +20,7 @@ from .result_responses import choose_media, offers_for, serialized, table
 from .service import service
 from .errors import ApiError, Forbidden, UnsupportedMediaType
 from .negotiation import negotiate
-from .protocol import format_hint, require_query_body, require_utf8, with_endpoint_base
+from .protocol import endpoint_base, format_hint, require_query_body, require_utf8
 from .openapi_responses import BODY_ERRORS, FORBIDDEN, SPARQL_ANSWERS
 
 router = APIRouter(tags=["SPARQL"])
@@ -115,28 +115,29 @@ def _single(queries: list[str]) -> str:
 
 def _execute(request: Request, text: str, default_graphs: list[str], named_graphs: list[str],
              form=None) -> Response:
-    shown, text = text, with_endpoint_base(text, str(request.url_for("sparql_get")))
+    base = endpoint_base(str(request.url_for("sparql_get")))
     default_graphs = _graph_iris("default-graph-uri", default_graphs)
     named_graphs = _graph_iris("named-graph-uri", named_graphs)
     with service(request).adhoc_slots.held():
-        result = _evaluate(service(request).store, text, default_graphs, named_graphs)
+        result = _evaluate(service(request).store, text, default_graphs, named_graphs, base)
     try:
         media = choose_media(request, result, format_param=format_hint(request, offers_for(result), form))
         if media == HTML:
-            return _page(request, shown, result=table(result))
+            return _page(request, text, result=table(result))
         return serialized(result, media)
     finally:
         # Oxigraph results must be dropped on the thread that made them, not later by the GC.
         del result
 
 
-def _evaluate(store, text: str, default_graphs: list[str], named_graphs: list[str]):
+def _evaluate(store, text: str, default_graphs: list[str], named_graphs: list[str], base: str | None):
     """The one path of an ad-hoc query. This process never reads the text: the store's
     worker checks it (updates and SERVICE refused, nesting bounded), parses and evaluates
     it under the time and memory limits, and explains a syntax error. Ad-hoc answers are
     not cached (canned and page queries are)."""
     run = getattr(store, "query_adhoc", store.query)
-    return run(text, default_graph_uris=default_graphs or None, named_graph_uris=named_graphs or None)
+    return run(text, default_graph_uris=default_graphs or None, named_graph_uris=named_graphs or None,
+               base_iri=base)
 
 
 def _graph_iris(parameter: str, values: list[str]) -> list[str]:

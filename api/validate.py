@@ -78,7 +78,6 @@ async def validate(request: Request):
     spreadsheet = source.lower().endswith(XLSX_SUFFIX)
     texts = await _source_texts(request, c)
     upload = Upload(data, fmt_name, media_type, source, with_shipped,
-                    store_path=getattr(getattr(c.store, "pool", None), "store_path", None),
                     replacing=_replaced_graph(request),
                     source_texts=tuple(texts.items()), spreadsheet=spreadsheet)
     # Parsing (or converting a spreadsheet) and SHACL run in a confined child process with

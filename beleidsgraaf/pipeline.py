@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .backends import is_remote_spec
-from .settings import Settings, current_settings
+from .settings import current_settings
 from .shipped import GraphFile, data_files, ontology_files, ontology_graph, read_graph_file
 from .errors import UserError
 from .formats import rdf_file_suffixes, rdf_format_for_path
@@ -83,12 +83,12 @@ def validate_spreadsheet(path: Path, *, alone: bool = False, replacing: str | No
     """Convert a filled spreadsheet template (beleidsgraaf.convert) and validate the result
     like any RDF file; every result names its sheet, row and column."""
     from .convert import convert, sheets
-    from .publish import reference_data
+    from .background import validation_background
 
     conversion = convert(path)
     if not conversion.quads:
         raise UserError(f"{path}: het spreadsheet levert geen triples op; vul het sjabloon (beleidsgraaf template)")
-    references = None if alone else reference_data(exclude=replacing)
+    references = None if alone else validation_background(replacing)
     all_texts = {**read_source_texts(list(source_texts)), **(texts or {})}
     report = validated_report(conversion.graph, references, all_texts)
     return conversion, conversion.locate(report, sheets())

@@ -2,8 +2,10 @@
 (`import`, `restore`) share.
 
 A write goes through four steps, all under the published area's lock:
-1. the gate: the new content of the graph is validated with SHACL together with the
-   shipped data and every other published graph (so links to existing entities resolve);
+1. the gate: the upload is parsed and the new content of the graph is validated with
+   SHACL in the validation sandbox (a confined child with time, memory and triple limits;
+   this process never parses a steward's upload), together with the shipped data and
+   every other published graph (background.py, so links to existing entities resolve);
    any violation rejects the whole write with the report, and nothing changes;
 2. the precondition: an If-Match ETag must name the graph's current version (412 else);
 3. the record: the version and its PROV-O record are written atomically (see published);
@@ -21,21 +23,21 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from . import __version__
 from .settings import Settings, current_settings
-from .shipped import data_files, ontology_files, read_graph_file, shape_files
+from .shipped import data_files, ontology_files, shape_files
 from .errors import UserError
 from .namespaces import PREFIXES, PROV
 from .published import PROV_GRAPH_NAME, PublishedArea, Version, graph_key
-from .rdfio import rebase, to_graph
-from .validation import ValidationReport, validate_graph
+from .validation import ValidationReport
+
+if TYPE_CHECKING:
+    from .validation_sandbox import Sandbox, Upload
 
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 DCT_IDENTIFIER = ox.NamedNode("http://purl.org/dc/terms/identifier")
@@ -85,26 +87,28 @@ def on_accepted_write(function: AfterWrite) -> AfterWrite:
 
 # -- the writes ----------------------------------------------------------------------------
 
-def publish(graph: str, quads: list[ox.Quad], *, steward: str, source_bytes: bytes, merge: bool = False,
-            if_match: str | None = None, if_none_match: str | None = None, store=None,
-            area: PublishedArea | None = None, cfg: Settings | None = None,
-            source_texts: dict[str, str] | None = None) -> Outcome:
-    """Replace (PUT) or extend (POST, `merge`) the published graph `graph` with `quads`;
-    quotes are checked against `source_texts` (name -> text) and shipped source texts."""
+def publish(graph: str, data: bytes, *, steward: str, source: str = "invoer", fmt_name: str | None = None,
+            media_type: str | None = None, merge: bool = False, if_match: str | None = None,
+            if_none_match: str | None = None, store=None, area: PublishedArea | None = None,
+            cfg: Settings | None = None, source_texts: dict[str, str] | None = None,
+            sandbox: "Sandbox | None" = None) -> Outcome:
+    """Replace (PUT) or extend (POST, `merge`) the published graph `graph` with the RDF in
+    `data` (its format from `fmt_name`, `media_type` or the suffix of `source`); quotes are
+    checked against `source_texts` (name -> text) and shipped source texts. The upload is
+    parsed and validated in the validation sandbox, never in this process."""
+    from .validation_sandbox import Upload
+
     cfg = cfg or current_settings()
     area = area or PublishedArea.default(cfg)
     check_writable_graph(graph, cfg)
     with area.writing():
         current = area.current(graph)
         check_preconditions(current, if_match, if_none_match)
-        existing = (area.read(graph) or []) if merge else []
-        content = in_graph(graph, list(rebase(existing + quads, cfg.base)))
-        if not content:
-            raise UserError("de invoer bevat geen triples; om een graaf te verwijderen gebruikt u DELETE")
-        report = gate(graph, content, area, cfg, source_texts or {})
+        content, report = gate(Upload(data, fmt_name, media_type, source, True, source_texts=tuple(
+            (source_texts or {}).items()), publish_to=graph, merge=merge, published_dir=str(area.root)), sandbox)
         action = "aangevuld" if merge and current and not current.deleted else "gepubliceerd"
         version = _record(area, graph, content, current, cfg, steward=steward, action=action,
-                          file_hash=_sha256(source_bytes))
+                          file_hash=_sha256(data))
         _go_live(store, area, graph, content, cfg)  # under the lock: two new store versions never race
     return Outcome(version, created=current is None or current.deleted, triples=len(content), report=report)
 
@@ -125,9 +129,11 @@ def delete(graph: str, *, steward: str, if_match: str | None = None, store=None,
 
 
 def restore(graph: str, number: int, *, steward: str, store=None, area: PublishedArea | None = None,
-            cfg: Settings | None = None) -> Outcome:
+            cfg: Settings | None = None, sandbox: "Sandbox | None" = None) -> Outcome:
     """Make an earlier version current again, as a new version (history only grows); it
     passes the same gate, since the data around it may have changed since."""
+    from .validation_sandbox import Upload
+
     cfg = cfg or current_settings()
     area = area or PublishedArea.default(cfg)
     check_writable_graph(graph, cfg)
@@ -140,7 +146,8 @@ def restore(graph: str, number: int, *, steward: str, store=None, area: Publishe
         if content is None:
             raise UnknownVersion(f"versie {number} van <{graph}> is een verwijdering; kies een versie met "
                                  "gegevens, of verwijder de graaf")
-        report = gate(graph, content, area, cfg)
+        content, report = gate(Upload(ox.serialize(content, format=ox.RdfFormat.N_QUADS), None, "application/n-quads",
+                                      f"versie {number}", True, publish_to=graph, published_dir=str(area.root)), sandbox)
         version = _record(area, graph, content, current, cfg, steward=steward,
                           action=f"teruggezet naar versie {number}", file_hash=None, restored=number)
         _go_live(store, area, graph, content, cfg)
@@ -172,38 +179,22 @@ def check_writable_graph(graph: str, cfg: Settings) -> None:
 
 # -- the gate ------------------------------------------------------------------------------
 
-def gate(graph: str, content: list[ox.Quad], area: PublishedArea, cfg: Settings,
-         source_texts: dict[str, str] | None = None) -> ValidationReport:
-    from .quotes import submitted_quote_results
+def gate(upload: "Upload", sandbox: "Sandbox | None" = None) -> tuple[list[ox.Quad], ValidationReport]:
+    """The new content of `upload.publish_to` and its report, from the validation sandbox
+    (parsed, merged and checked there with SHACL and quotes against the shipped data and
+    every other published graph, see background.py); Rejected on any violation."""
+    from .validation_sandbox import Sandbox
 
-    data, references = to_graph(content), reference_data(area, cfg, exclude=graph)
-    report = validate_graph(data, references=references)
-    report = report.with_results(submitted_quote_results(data, references, source_texts or {}, cfg.data_dir),
-                                 [data, references])
+    own = sandbox is None
+    sandbox = sandbox or Sandbox(keep_spare=False)
+    try:
+        content, report = sandbox.publication(upload)
+    finally:
+        if own:
+            sandbox.close()
     if report.violations:
         raise Rejected(report)
-    return report
-
-
-def reference_data(area: PublishedArea | None = None, cfg: Settings | None = None, *,
-                       exclude: str | None = None) -> Graph:
-    """What a new graph is validated with: the shipped data and every published graph
-    (but `exclude`, the one being replaced), so that links to existing entities resolve."""
-    cfg = cfg or current_settings()
-    area = area or PublishedArea.default(cfg)
-    prov = cfg.graph_ns + PROV_GRAPH_NAME
-    published = [q for q in area.all_quads(cfg, exclude=exclude) if q.graph_name.value != prov]
-    return to_graph(published, to_graph(_shipped_data_quads(cfg)))
-
-
-def _shipped_data_quads(cfg: Settings) -> list[ox.Quad]:
-    files = data_files(cfg)
-    return _read_cached(cfg, tuple((gf, gf.path.stat().st_mtime_ns) for gf in files))
-
-
-@lru_cache(maxsize=2)
-def _read_cached(cfg: Settings, files: tuple) -> list[ox.Quad]:
-    return [q for gf, _ in files for q in read_graph_file(gf, cfg)]
+    return content, report
 
 
 def in_graph(graph: str, quads: list[ox.Quad]) -> list[ox.Quad]:

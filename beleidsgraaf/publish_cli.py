@@ -12,7 +12,7 @@ from . import formats, publish
 from .settings import current_settings
 from .errors import UserError
 from .published import PublishedArea
-from .rdfio import format_for, parse_quads
+from .rdfio import format_for
 from .results import serialize_triples
 
 
@@ -42,8 +42,8 @@ def import_file(path: Path, graph: str, *, steward: str, merge: bool = False, so
         data = Path(path).read_bytes()
     except OSError as exc:
         raise UserError(f"{path}: kan het bestand niet lezen: {exc.strerror}") from None
-    quads = parse_quads(data, format_for(path=path), str(path))
-    outcome = publish.publish(graph, quads, steward=steward, source_bytes=data, merge=merge,
+    format_for(path=path)  # an unknown suffix is said here, before the sandbox starts
+    outcome = publish.publish(graph, data, steward=steward, source=str(path), merge=merge,
                               source_texts=read_source_texts(list(source_texts)))
     refresh_on_disk_store(graph, log)
     return outcome

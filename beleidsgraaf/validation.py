@@ -109,6 +109,28 @@ class ValidationReport:
         bind_prefixes(graph)
         return graph.serialize(format="turtle")
 
+    def to_plain(self) -> str:
+        """This report as JSON of plain values (the report graph as N-Triples), the form
+        in which a validation process hands it to the server: no Python objects."""
+        return json.dumps({"conforms": self.conforms, "results": [asdict(r) for r in self.results],
+                           "report": self.report_graph.serialize(format="nt")}, ensure_ascii=False)
+
+    @classmethod
+    def from_plain(cls, text: str) -> "ValidationReport":
+        data = json.loads(text)
+        results = [ValidationResult(**{name: _plain(data_result.get(name)) for name in RESULT_FIELDS})
+                   for data_result in data["results"]]
+        graph = Graph().parse(data=data["report"], format="nt") if data["report"].strip() else Graph()
+        return cls(conforms=bool(data["conforms"]), results=results, report_triples=list(graph))
+
+
+RESULT_FIELDS = tuple(ValidationResult.__dataclass_fields__)
+
+
+def _plain(value):
+    """A result field as a string (or None): whatever else a validation process sent is not used."""
+    return value if value is None or isinstance(value, str) else str(value)
+
 
 def counted(n: int, singular: str, plural: str) -> str:
     """"1 overtreding", "2 overtredingen": the noun agrees with the number."""

@@ -8,8 +8,12 @@ address space (sandbox.py); past the time limit it is killed. One child serves o
 upload and exits, so nothing an upload leaves behind outlives it; one spare child waits,
 with the shapes and ontology already loaded, so an upload does not wait for imports.
 
-Requests and answers are pickles over the child's stdin and stdout. The child's settings
-come first on stdin, from the server (it reads no environment variable of ours).
+The server sends its request as a pickle over the child's stdin (the server is trusted);
+the child answers over stdout in the plain format of replies.py, never in a pickle, so a
+child that an upload subverted cannot make the server run code. The same child also
+parses and checks what a data steward publishes (`PUT`/`POST /store`, `beleidsgraaf
+import`): the server receives the new content of the graph as N-Quads it wrote itself.
+The child's settings come first on stdin, from the server (it reads no environment variable of ours).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import replies
 from .errors import LimitExceeded, RdfInputError, UserError
 from .settings import Settings, current_settings
 
@@ -64,11 +69,13 @@ class Upload:
     media_type: str | None
     source: str
     with_shipped: bool
-    store_path: str | None = None  # the store version to take the shipped data from (else data/)
     files: tuple[str, ...] = ()  # files to read instead of `data` (the command line)
     replacing: str | None = None  # a published graph the input is a new version of (left out)
     source_texts: tuple[tuple[str, str], ...] = ()  # (name, text): quotes must be verbatim in one
     spreadsheet: bool = False  # `data` is a filled spreadsheet template (.xlsx)
+    publish_to: str | None = None  # a published graph this becomes the content of (the reply carries it)
+    merge: bool = False  # publish_to: add to the graph's current content (POST) instead of replacing it
+    published_dir: str | None = None  # the published area (else the configured one)
 
 
 SPLIT_ADVICE = ("split the file into parts of at most {max} triples (for instance one file per plan or per "
@@ -89,6 +96,18 @@ class Sandbox:
 
     def validate(self, upload: Upload):
         """The ValidationReport for `upload`; RdfInputError for input that does not parse."""
+        return self._run(upload)[0]
+
+    def publication(self, upload: Upload):
+        """(the graph's new content as quads, its ValidationReport) for an `upload` with
+        `publish_to`: parsed, merged, rebased and validated in the child."""
+        import pyoxigraph as ox
+
+        report, content = self._run(upload)
+        # N-Quads the child wrote from at most max_triples quads: flat, bounded, no user syntax left.
+        return list(ox.parse(content, format=ox.RdfFormat.N_QUADS)), report
+
+    def _run(self, upload: Upload):
         child = self._take_child()
         if self.keep_spare:
             threading.Thread(target=self._prepare_spare, daemon=True).start()
@@ -102,9 +121,10 @@ class Sandbox:
                 f"validation stopped after {self.limits.timeout:g} s: "
                 + SPLIT_ADVICE.format(max=self.limits.max_triples, env=ENV_TIMEOUT)) from None
         try:
-            answer = pickle.loads(out) if out else None
-        except (pickle.UnpicklingError, EOFError):
-            answer = None
+            answer = replies.decode(out, REPLY_KINDS) if out else None
+        except replies.BadReply:
+            raise ValidationFailed("het validatieproces gaf een antwoord dat deze server niet aanneemt / the "
+                                   "validation process gave an answer this server does not accept; try again") from None
         if answer is None and child.returncode > 0:  # a Python error: a bug, not the limit
             raise RuntimeError(f"the validation process failed (exit status {child.returncode})")
         if answer is None:  # killed by the kernel or an allocation failure: the memory limit
@@ -152,25 +172,36 @@ class Sandbox:
         return child
 
 
-def _unpacked(answer: tuple, limits: ValidationLimits):
-    kind = answer[0]
-    if kind == "report":
-        return answer[1]
-    if kind == "parse":
-        source, reason, line, column = answer[1]
-        raise RdfInputError(source, reason, line=line, column=column)
-    if kind == "too-many":
-        raise ValidationTooLarge(
-            f"de invoer bevat {answer[1]} triples, meer dan de {limits.max_triples} die één validatie mag "
-            f"bevatten / the upload holds {answer[1]} triples, more than {limits.max_triples}: "
-            + SPLIT_ADVICE.format(max=limits.max_triples, env=ENV_MAX_TRIPLES))
-    if kind == "user":
-        raise UserError(answer[1])
-    if kind == "mapping":
-        from .convert import MappingError
+REPLY_KINDS = frozenset({"report", "parse", "too-many", "user", "mapping", "failed"})
 
-        raise MappingError(answer[1])
-    raise ValidationFailed(answer[1])
+
+def _unpacked(answer: tuple, limits: ValidationLimits):
+    """(report, content bytes) from a decoded reply, or the error it reports."""
+    (kind, *fields), body = answer
+    try:
+        if kind == "report":
+            from .validation import ValidationReport
+
+            return ValidationReport.from_plain(fields[0]), body
+        if kind == "parse":
+            source, reason, line, column = fields
+            raise RdfInputError(str(source), str(reason), line=line, column=column)
+        if kind == "too-many":
+            count = int(fields[0])
+            raise ValidationTooLarge(
+                f"de invoer bevat {count} triples, meer dan de {limits.max_triples} die één validatie mag "
+                f"bevatten / the upload holds {count} triples, more than {limits.max_triples}: "
+                + SPLIT_ADVICE.format(max=limits.max_triples, env=ENV_MAX_TRIPLES))
+        if kind == "user":
+            raise UserError(str(fields[0]))
+        if kind == "mapping":
+            from .convert import MappingError
+
+            raise MappingError([str(f) for f in fields])
+        raise ValidationFailed(str(fields[0]))
+    except (IndexError, TypeError, ValueError, KeyError):
+        raise ValidationFailed("het validatieproces gaf een onvolledig antwoord / the validation process gave an "
+                               "incomplete answer; try again") from None
 
 
 # -- the child process -----------------------------------------------------------------------
@@ -186,20 +217,29 @@ def _child_main(memory_mb: int, max_triples: int) -> None:
     else:
         confine(memory_mb)
     from . import validation  # noqa: F401  (imports and shapes before the upload arrives)
+    from .background import shipped_data_quads
     from .shipped import ontology_graph, shapes_graph
 
     ontology_graph()
     shapes_graph()
+    shipped_data_quads()  # the data files, parsed while no upload waits
     try:
-        upload = pickle.load(sys.stdin.buffer)
+        upload = pickle.load(sys.stdin.buffer)  # from the server, which is trusted
     except EOFError:
         return  # a spare whose server has gone
     answer = _validated(upload, max_triples)
-    sys.stdout.buffer.write(pickle.dumps(answer))
+    if answer is None:
+        return  # out of memory: no answer is the answer
+    kind, *fields = answer
+    if kind == "report":
+        fields, body = [fields[0].to_plain()], (fields[1] if len(fields) > 1 else b"")
+    else:
+        body = b""
+    sys.stdout.buffer.write(replies.encode(kind, *fields, body=body))
     sys.stdout.buffer.flush()
 
 
-def _validated(upload: Upload, max_triples: int) -> tuple:
+def _validated(upload: Upload, max_triples: int) -> tuple | None:
     from .convert import MappingError
     from .pipeline import validated_report
     from .rdfio import to_graph
@@ -208,16 +248,25 @@ def _validated(upload: Upload, max_triples: int) -> tuple:
         if upload.spreadsheet:
             return ("report", _validated_spreadsheet(upload))
         quads = _quads(upload)
+        if upload.publish_to:
+            quads = _published_content(upload, quads)
         if not quads:  # as much a mistake as an empty file: not a pass
+            if upload.publish_to:
+                return ("user", "de invoer bevat geen triples; om een graaf te verwijderen gebruikt u DELETE")
             return ("user", f"{upload.source}: bevat geen triples; er is niets te valideren (is het het goede bestand en formaat?)")
         if len(quads) > max_triples:
             return ("too-many", len(quads))
-        references = _shipped_data(upload.store_path, upload.replacing) if upload.with_shipped else None
-        return ("report", validated_report(to_graph(quads), references, dict(upload.source_texts)))
+        context = _background(upload) if upload.with_shipped else None
+        report = validated_report(to_graph(quads), context, dict(upload.source_texts))
+        if upload.publish_to:
+            import pyoxigraph as ox
+
+            return ("report", report, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+        return ("report", report)
     except RdfInputError as exc:
-        return ("parse", (exc.source, exc.reason, exc.line, exc.column))
+        return ("parse", exc.source, exc.reason, exc.line, exc.column)
     except MappingError as exc:
-        return ("mapping", list(exc.problems))
+        return ("mapping", *exc.problems)
     except UserError as exc:
         return ("user", str(exc))
     except RecursionError:
@@ -225,6 +274,29 @@ def _validated(upload: Upload, max_triples: int) -> tuple:
                           "deeply to validate: flatten nested blank nodes and lists into nodes with their own IRI")
     except MemoryError:
         return None  # reported as the memory limit
+
+
+def _published_content(upload: Upload, quads: list) -> list:
+    """What the published graph will hold: the upload (after the graph's current content,
+    for a POST), moved to the configured base, every triple in the graph."""
+    from .settings import current_settings
+    from .publish import in_graph
+    from .rdfio import rebase
+
+    existing = (_area(upload).read(upload.publish_to) or []) if upload.merge else []
+    return in_graph(upload.publish_to, list(rebase(existing + quads, current_settings().base)))
+
+
+def _area(upload: Upload):
+    from .published import PublishedArea
+
+    return PublishedArea(Path(upload.published_dir)) if upload.published_dir else PublishedArea.default()
+
+
+def _background(upload: Upload):
+    from .background import validation_background
+
+    return validation_background(upload.replacing or upload.publish_to, area=_area(upload))
 
 
 def _validated_spreadsheet(upload: Upload):
@@ -248,26 +320,6 @@ def _quads(upload: Upload) -> list:
     fmt = format_for(upload.fmt_name, path=upload.source if not upload.fmt_name and not upload.media_type
                      else None, media_type=upload.media_type)
     return parse_quads(upload.data, fmt, upload.source)
-
-
-def _shipped_data(store_path: str | None, replacing: str | None):
-    """What an upload is validated with: the data graphs of the served store version (the
-    shipped and the published ones), without the ontology, the provenance records and the
-    graph the upload replaces; without a store, data/ and the published folder."""
-    import pyoxigraph as ox
-
-    from .published import PROV_GRAPH_NAME
-    from .publish import reference_data
-    from .rdfio import to_graph
-
-    if not store_path:
-        return reference_data(exclude=replacing)
-    cfg = current_settings()
-    skip = {ox.NamedNode(cfg.graph_ns + "ontology"), ox.NamedNode(cfg.graph_ns + PROV_GRAPH_NAME)}
-    if replacing:
-        skip.add(ox.NamedNode(replacing))
-    quads = ox.Store.read_only(store_path).quads_for_pattern(None, None, None, None)
-    return to_graph(q for q in quads if q.graph_name not in skip)
 
 
 if __name__ == "__main__":

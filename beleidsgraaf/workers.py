@@ -31,6 +31,7 @@ from typing import Iterator, Mapping
 
 import pyoxigraph as ox
 
+from . import replies
 from .backends.oxigraph_options import graph_names, query_options
 from .errors import QueryError, QueryOutOfMemory, QueryTimeout, ResultTooLarge, ServiceBusy
 
@@ -84,24 +85,56 @@ def _worker_main(conn, store_path: str, memory_mb: int, niceness: int, allow_ser
         isolated = confine(memory_mb)
     hold_version(Path(store_path))  # this store version is not deleted while we live
     store = ox.Store.read_only(store_path)
-    conn.send(("ready", os.getpid(), isolated))
+    conn.send_bytes(replies.encode("ready", os.getpid(), isolated))
     while True:
         try:
-            request = conn.recv()
+            request = conn.recv()  # from the server, which is trusted; replies are never pickles
         except (EOFError, OSError):
             return
         reply = _answer(store, *request, allow_service=allow_service)
-        conn.send(reply)
+        conn.send_bytes(_encoded(reply))
         if reply[:2] == ("error", "memory"):
             return  # the heap may be in a poor state: the server starts a fresh worker
+
+
+def _encoded(reply: tuple) -> bytes:
+    """A reply as the server reads it (replies.py): a serialised answer goes in the body."""
+    if reply[0] in BODY_KINDS:
+        return replies.encode(reply[0], body=reply[1])
+    return replies.encode(*reply)
+
+
+def _decoded(data: bytes) -> tuple:
+    """The reply tuple from a worker's bytes; BadReply if they are anything else (say, a
+    pickle a subverted worker sends in the hope that the server unpickles it)."""
+    fields, body = replies.decode(data, REPLY_KINDS)
+    if fields[0] in BODY_KINDS:
+        return (fields[0], body)
+    if fields[0] == "boolean" and (len(fields) != 2 or not isinstance(fields[1], bool)):
+        raise replies.BadReply("a boolean reply without its value")
+    if fields[0] == "error" and (len(fields) != 3 or not all(isinstance(f, str) for f in fields[1:])):
+        raise replies.BadReply("an error reply without its kind and message")
+    if fields[0] == "shape" and (len(fields) < 3 or fields[1] not in ("SELECT", "ASK", "GRAPH")
+                                 or not isinstance(fields[2], bool)
+                                 or not all(isinstance(f, str) for f in fields[3:])):
+        raise replies.BadReply("a shape reply without its form")
+    return fields
+
+
+BODY_KINDS = {"solutions", "graph"}
+REPLY_KINDS = frozenset({"ready", "boolean", "error", "shape"} | BODY_KINDS)
 
 
 def _answer(store: ox.Store, sparql: str, options: dict, max_rows: int, *, allow_service: bool) -> tuple:
     from .sparql_guard import NetworkAccessRefused, UpdateRefused, check_query
 
+    options = dict(options)
+    shape_only = options.pop("shape_only", False)
     try:
         check_query(sparql, allow_service=allow_service)
         result = store.query(sparql, **query_options(sparql, **options))
+        if shape_only:
+            return _shape(sparql, result)
         if isinstance(result, ox.QueryBoolean):
             return ("boolean", bool(result))
         if isinstance(result, ox.QueryTriples):
@@ -122,6 +155,20 @@ def _answer(store: ox.Store, sparql: str, options: dict, max_rows: int, *, allow
         return ("error", "memory", "")
     except (RuntimeError, ValueError, OSError) as exc:
         return ("error", "evaluation", _without_remote_text(str(exc)))
+
+
+def _shape(sparql: str, result) -> tuple:
+    """What a backend other than Oxigraph needs to know of a query it runs itself: its
+    result form, whether it names its own dataset (FROM), and (SELECT) its variables in
+    Oxigraph's order. Nothing is evaluated: SELECT and CONSTRUCT results are lazy."""
+    from .backends.values import has_dataset_clause
+
+    own_dataset = has_dataset_clause(sparql)
+    if isinstance(result, ox.QueryBoolean):
+        return ("shape", "ASK", own_dataset)
+    if isinstance(result, ox.QuerySolutions):
+        return ("shape", "SELECT", own_dataset, *(v.value for v in result.variables))
+    return ("shape", "GRAPH", own_dataset)
 
 
 def _explained(sparql: str, message: str) -> str:
@@ -190,8 +237,9 @@ def _tsv_results(solutions: ox.QuerySolutions, max_rows: int) -> bytes:
 # -- the server side ---------------------------------------------------------------------------
 
 class _Worker:
-    """One worker: a plain `python -m beleidsgraaf.workers` child, talking pickles over a
-    socket pair. (multiprocessing's spawn would re-import the server's __main__, and fork
+    """One worker: a plain `python -m beleidsgraaf.workers` child over a socket pair. The
+    server sends it pickled requests; it answers in the plain format of replies.py, never
+    in pickles. (multiprocessing's spawn would re-import the server's __main__, and fork
     is unsafe in a threaded server.)"""
 
     def __init__(self, store_path: str, limits: QueryLimits, pages: bool):
@@ -212,10 +260,10 @@ class _Worker:
         try:
             if not self.conn.poll(timeout):
                 return False
-            message = self.conn.recv()
-        except (EOFError, OSError):
+            message = _decoded(self.conn.recv_bytes())
+        except (EOFError, OSError, replies.BadReply):
             return False
-        self.isolated = bool(message[2])
+        self.isolated = len(message) == 3 and message[2] is True
         return message[0] == "ready"
 
     def kill(self) -> None:
@@ -257,13 +305,13 @@ class QueryPool:
 
     def query(self, sparql: str, *, substitutions: Mapping[str, object] | None = None,
               default_graph_uris: list[str] | None = None, named_graph_uris: list[str] | None = None,
-              adhoc: bool = False):
+              base_iri: str | None = None, adhoc: bool = False):
         """Parse and run `sparql` in a worker. The server only ships the text: checking,
         parsing and evaluating all happen under the worker's limits. A canned or page query
         (not `adhoc`) may be answered from the cache and may take the last idle worker."""
         options = {"substitutions": dict(substitutions or {}),
                    "default_graph_uris": list(default_graph_uris or []),
-                   "named_graph_uris": list(named_graph_uris or [])}
+                   "named_graph_uris": list(named_graph_uris or []), "base_iri": base_iri}
         graph_names(options["default_graph_uris"], "default-graph-uri")  # a bad graph IRI is the
         graph_names(options["named_graph_uris"], "named-graph-uri")      # caller's error, said here
         cache = not adhoc
@@ -274,6 +322,20 @@ class QueryPool:
             if cache and reply[0] != "error":
                 self.cache.put(key, reply)
         return _result_from(reply, self.limits)
+
+    def shape(self, sparql: str, *, substitutions: Mapping[str, object] | None = None,
+              base_iri: str | None = None) -> tuple[str, bool, tuple[str, ...]]:
+        """Check and parse `sparql` in a worker without evaluating it (for backends that
+        run queries themselves): (form, whether it has FROM, SELECT variables). Raises the
+        same errors as `query`."""
+        options = {"substitutions": {k: v for k, v in (substitutions or {}).items() if v is not None},
+                   "default_graph_uris": [], "named_graph_uris": [], "base_iri": base_iri, "shape_only": True}
+        reply = self._ask_worker((sparql, options, self.limits.max_rows), adhoc=False)
+        if reply[0] == "shape":
+            return reply[1], reply[2], tuple(reply[3:])
+        if reply[0] == "error":
+            _result_from(reply, self.limits)  # raises the error the worker reported
+        raise QueryError("the syntax worker gave an answer this server does not accept; try again")
 
     def close(self) -> None:
         with self._lock:
@@ -296,10 +358,14 @@ class QueryPool:
             if not worker.conn.poll(self.limits.timeout):
                 self._replace(worker)
                 raise QueryTimeout(self.limits.timeout, ENV_TIMEOUT, retry_after=RETRY_AFTER)
-            reply = worker.conn.recv()
+            reply = _decoded(worker.conn.recv_bytes())
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
             raise QueryOutOfMemory(self.limits.memory_mb, ENV_WORKER_MEMORY, retry_after=RETRY_AFTER) from None
+        except replies.BadReply:
+            self._replace(worker)  # a worker that says anything else is not trusted again
+            raise QueryError("the query worker gave an answer this server does not accept; "
+                             "it has been replaced, try again") from None
         if reply[:2] == ("error", "memory"):
             self._replace(worker)  # it has quit after saying so
         else:
@@ -398,7 +464,8 @@ class AnswerCache:
     @staticmethod
     def key(sparql: str, options: dict) -> tuple:
         substitutions = tuple(sorted((name, str(value)) for name, value in options["substitutions"].items()))
-        return (sparql, substitutions, tuple(options["default_graph_uris"]), tuple(options["named_graph_uris"]))
+        return (sparql, substitutions, tuple(options["default_graph_uris"]), tuple(options["named_graph_uris"]),
+                options.get("base_iri"))
 
     def get(self, key: tuple) -> tuple | None:
         with self._lock:

@@ -15,6 +15,7 @@ The contract, whatever the backend:
   `ox.QueryTriples` or `beleidsgraaf.results.Triples` for CONSTRUCT / DESCRIBE;
 - the default graph is the union of all named graphs unless `default_graph_uris` is given;
 - `substitutions` bind variables to checked terms, never by splicing text;
+- `base_iri` resolves relative IRIs in the query (a query's own BASE wins);
 - malformed or failing queries raise `QueryError`; a store that cannot be reached raises
   `StoreUnavailable`.
 """
@@ -34,7 +35,7 @@ from ..errors import StoreUnavailable
 class QueryStore(Protocol):
     def query(self, sparql: str, *, substitutions: Mapping[str, object] | None = None,
               default_graph_uris: list[str] | None = None,
-              named_graph_uris: list[str] | None = None): ...
+              named_graph_uris: list[str] | None = None, base_iri: str | None = None): ...
 
     def quads(self, graph: str | None = None) -> Iterable[ox.Quad]: ...
 

@@ -13,8 +13,10 @@ from .values import has_dataset_clause
 
 def query_options(sparql: str, substitutions: Mapping[str, object] | None = None,
                   default_graph_uris: list[str] | None = None,
-                  named_graph_uris: list[str] | None = None) -> dict:
+                  named_graph_uris: list[str] | None = None, base_iri: str | None = None) -> dict:
     options: dict = {"substitutions": {ox.Variable(k): v for k, v in (substitutions or {}).items()}}
+    if base_iri:
+        options["base_iri"] = base_iri  # relative IRIs resolve against it; a query's own BASE wins
     if default_graph_uris:
         options["default_graph"] = graph_names(default_graph_uris, "default-graph-uri")
     elif not has_dataset_clause(sparql):

@@ -74,13 +74,13 @@ class Store:
 
     def query(self, sparql: str, *, substitutions: Mapping[str, object] | None = None,
               default_graph_uris: list[str] | None = None,
-              named_graph_uris: list[str] | None = None):
+              named_graph_uris: list[str] | None = None, base_iri: str | None = None):
         """Run a SPARQL query; parameters are substituted by the engine, never spliced."""
         from ..sparql_guard import check_query
         from ..sparql_syntax import explain
 
         check_query(sparql)  # the same checks as in the query workers
-        options = query_options(sparql, substitutions, default_graph_uris, named_graph_uris)
+        options = query_options(sparql, substitutions, default_graph_uris, named_graph_uris, base_iri)
         try:
             return self._store.query(sparql, **options)
         except SyntaxError as exc:

@@ -86,15 +86,15 @@ class RdflibStore:
 
     def query(self, sparql: str, *, substitutions: Mapping[str, object] | None = None,
               default_graph_uris: list[str] | None = None,
-              named_graph_uris: list[str] | None = None):
-        shape = check_query(sparql, substitutions)
+              named_graph_uris: list[str] | None = None, base_iri: str | None = None):
+        shape = check_query(sparql, substitutions, base_iri)  # in a confined worker, not here
         bindings = {k: to_rdflib(v) for k, v in (substitutions or {}).items() if v is not None}
         dataset = self._view(default_graph_uris, named_graph_uris)
         try:
             with self._lock, warnings.catch_warnings():
                 # rdflib's engine calls its own deprecated Dataset API; nothing for us to act on.
                 warnings.simplefilter("ignore", DeprecationWarning)
-                result = dataset.query(sparql, initBindings=bindings)
+                result = dataset.query(sparql, initBindings=bindings, base=base_iri)
                 if shape.form == GRAPH:
                     return Triples(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
                                    for s, p, o in result.graph)

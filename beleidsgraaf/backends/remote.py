@@ -31,7 +31,7 @@ from ..results import Triples
 from .oxigraph_options import graph_names
 from .endpoint import Endpoint
 from .syntax import GRAPH, QueryShape, check_query, solutions_from_json
-from .values import bind_values, has_dataset_clause
+from .values import bind_values
 
 
 class RemoteStore:
@@ -95,10 +95,15 @@ class RemoteStore:
 
     def query(self, sparql: str, *, substitutions: Mapping[str, object] | None = None,
               default_graph_uris: list[str] | None = None,
-              named_graph_uris: list[str] | None = None):
-        shape = check_query(sparql, substitutions)
+              named_graph_uris: list[str] | None = None, base_iri: str | None = None):
+        shape = check_query(sparql, substitutions, base_iri)  # in a confined worker, not here
         text = bind_values(sparql, substitutions)
-        if default_graph_uris or named_graph_uris or not has_dataset_clause(sparql):
+        if base_iri:
+            # The SPARQL protocol has no base parameter: a BASE in the prologue is the only
+            # way to tell another endpoint. The IRI was checked (ox.NamedNode) by the caller,
+            # and a query's own BASE, later in the prologue, still wins.
+            text = f"BASE <{ox.NamedNode(base_iri).value}> {text}"
+        if default_graph_uris or named_graph_uris or not shape.own_dataset:
             ours = self.named_graphs()
             default_graphs = [g.value for g in graph_names(default_graph_uris or ours, "default-graph-uri")]
             named_graphs = [g.value for g in graph_names(named_graph_uris or ours, "named-graph-uri")]

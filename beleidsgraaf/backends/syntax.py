@@ -2,48 +2,72 @@
 
 Backends other than Oxigraph would otherwise each accept and reject different things
 (rdflib's grammar has gaps; Virtuoso takes its own extensions such as `define` pragmas
-and runs updates sent as queries). Parsing with Oxigraph against an empty store gives the
-same error messages everywhere and tells which result form to expect. SELECT and
-CONSTRUCT results are lazy, so nothing is evaluated; ASK on an empty store is trivial.
+and runs updates sent as queries). Parsing with Oxigraph gives the same error messages
+everywhere and tells which result form to expect.
+
+The parse reads user input, so it does not happen in this process: a confined query
+worker (beleidsgraaf.workers: no network, a memory and a time limit) over an empty
+on-disk store checks the query (updates and SERVICE refused, nesting bounded), parses it
+and reports its shape without evaluating it. One small pool serves the whole process.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
-from dataclasses import dataclass
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Mapping
 
 import pyoxigraph as ox
 
-from .oxigraph_store import Store
-
 SELECT, ASK, GRAPH = "SELECT", "ASK", "GRAPH"
-
-_EMPTY = Store.in_memory()
+SYNTAX_WORKERS = 2  # parsing is quick; two let one slow parse not hold up the next
 
 
 @dataclass(frozen=True)
 class QueryShape:
     form: str  # SELECT, ASK or GRAPH (CONSTRUCT or DESCRIBE)
     variables: tuple[str, ...] = ()  # SELECT: the projection in Oxigraph's order
+    own_dataset: bool = False  # the query names its dataset itself (FROM / FROM NAMED)
 
 
-def check_query(sparql: str, substitutions: Mapping[str, object] | None = None) -> QueryShape:
+def check_query(sparql: str, substitutions: Mapping[str, object] | None = None,
+                base_iri: str | None = None) -> QueryShape:
     """Raise QueryError for what Oxigraph would refuse; else the query's result form and,
     for SELECT, its variables in the order Oxigraph gives them (`SELECT *` included, so
     every backend answers with the same columns in the same order)."""
-    from ..sparql_guard import check_query as refuse_updates_and_service
+    form, own_dataset, variables = _syntax_pool().shape(sparql, substitutions=substitutions, base_iri=base_iri)
+    return QueryShape(form, variables, own_dataset)
 
-    refuse_updates_and_service(sparql)  # before the empty store below could make a SERVICE call
-    result = _EMPTY.query(sparql, substitutions={k: v for k, v in (substitutions or {}).items() if v is not None})
-    try:
-        if isinstance(result, ox.QueryBoolean):
-            return QueryShape(ASK)
-        if isinstance(result, ox.QuerySolutions):
-            return QueryShape(SELECT, tuple(v.value for v in result.variables))
-        return QueryShape(GRAPH)
-    finally:
-        del result  # Oxigraph results must be dropped on the thread that made them
+
+_pool = None
+_pool_lock = threading.Lock()
+
+
+def _syntax_pool():
+    """The process's syntax workers, started at the first query (and stopped at exit)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            from ..workers import QueryLimits, QueryPool
+
+            folder = Path(tempfile.mkdtemp(prefix="beleidsgraaf-syntax-"))
+            empty = ox.Store(str(folder / "store"))
+            empty.flush()
+            del empty
+            limits = QueryLimits.from_env()
+            _pool = QueryPool(folder / "store", replace(limits, workers=min(SYNTAX_WORKERS, limits.workers)))
+            atexit.register(_close, _pool, folder)
+        return _pool
+
+
+def _close(pool, folder: Path) -> None:
+    pool.close()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def solutions_from_json(data: bytes, shape: QueryShape):

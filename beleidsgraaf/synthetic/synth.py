@@ -29,7 +29,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..namespaces import BG, DCTERMS as DCT, ELI, ID, ORG, PROV, RDF, SKOS, XSD
-from ..settings import DEFAULT_BASE
 
 RDF_TYPE = str(RDF.type)
 

@@ -115,9 +115,9 @@ def test_every_invalid_case_same_report_with_the_existing_data():
     results. (pyshacl's focus_nodes option once skipped the nested shapes, sh:node and
     sh:qualifiedValueShape, so an ill-typed bg:deadline passed with pyshacl only.) All
     cases run in a few validations; each result is counted for the file its focus node is in."""
-    from beleidsgraaf.publish import reference_data
+    from beleidsgraaf.background import validation_background
 
-    references = reference_data()
+    references = validation_background()
     batches = _batches_without_shared_subjects(CASES)
     results = {"pyshacl": [], "rudof": []}  # (case name, severity) per result
     for batch in batches:

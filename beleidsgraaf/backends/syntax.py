@@ -53,13 +53,14 @@ def _syntax_pool():
     global _pool
     with _pool_lock:
         if _pool is None:
+            from ..settings import current_settings
             from ..workers import QueryLimits, QueryPool
 
             folder = Path(tempfile.mkdtemp(prefix="beleidsgraaf-syntax-"))
             empty = ox.Store(str(folder / "store"))
             empty.flush()
             del empty
-            limits = QueryLimits.from_env()
+            limits = QueryLimits.from_settings(current_settings())
             _pool = QueryPool(folder / "store", replace(limits, workers=min(SYNTAX_WORKERS, limits.workers)))
             atexit.register(_close, _pool, folder)
         return _pool

@@ -21,10 +21,11 @@ from api.app import create_app
 from beleidsgraaf import workers
 from beleidsgraaf.errors import QueryError
 from beleidsgraaf.replies import BadReply
-from beleidsgraaf.store import Store
+from beleidsgraaf.backends.oxigraph_store import Store
+from tests.support import EXAMPLE
 from beleidsgraaf.validation_sandbox import Sandbox, Upload, ValidationFailed, ValidationLimits
 
-FIXTURE = Path(__file__).parent / "fixtures" / "voorbeeld" / "plan-voorbeeldstad.ttl"
+FIXTURE = EXAMPLE / "plan-voorbeeldstad.ttl"
 PLAN = FIXTURE.read_bytes()
 PREFIXES = b"".join(line + b"\n" for line in PLAN.splitlines() if line.startswith(b"@prefix"))
 GRAPH = "https://w3id.org/beleidsgraaf/graph/voorbeeld/plan"
@@ -41,16 +42,13 @@ SERVER_GROWTH_MB = 150
 
 
 @pytest.fixture()
-def client(tmp_path, monkeypatch):
-    monkeypatch.setenv("BELEIDSGRAAF_PUBLISHED", str(tmp_path / "published"))
-    monkeypatch.setenv("BELEIDSGRAAF_WRITE_TOKEN", TOKEN)
-    monkeypatch.delenv("BELEIDSGRAAF_WRITE_TOKENS", raising=False)
-    monkeypatch.setenv("BELEIDSGRAAF_VALIDATION_MAX_TRIPLES", "3000")
-    monkeypatch.setenv("BELEIDSGRAAF_VALIDATION_MEMORY_MB", "1200")
-    app = create_app(Store.shipped())
+def client(tmp_path, settings_for_test):
+    cfg = settings_for_test(published=tmp_path / "published", write_token=TOKEN,
+                            validation_max_triples=3000, validation_memory_mb=1200)
+    app = create_app(Store.shipped(), cfg)
     with TestClient(app) as test_client:
         yield test_client
-    app.state.ctx.validation_sandbox.close()
+    app.state.service.validation_sandbox.close()
 
 
 def put(client, body: bytes, graph: str = GRAPH):

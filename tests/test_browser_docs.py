@@ -92,6 +92,7 @@ def test_redoc_loads_offline(offline_page, live_base_url):
     shot(page, "docs-redoc")
     # ReDoc's sidebar logo, hard-wired to cdn.redoc.ly, comes from the service (static/redoc-offline.js).
     logo = page.locator('img[alt="redocly logo"]')
+    logo.wait_for(state="attached", timeout=30_000)  # ReDoc renders it after the first paint
     assert logo.count() == 1 and logo.get_attribute("src") == "/static/redoc-logo.svg"
     assert logo.evaluate("img => img.complete && img.naturalWidth > 0")
     assert page.problems == []

@@ -174,7 +174,7 @@ async def _write(request: Request, *, merge: bool) -> Response:
     except UserError as exc:
         return _refusal(request, exc)
     try:
-        quads = parse_quads(data, _body_format(request), "invoer")
+        quads = await _body_quads(request, data, merge=merge)
     except RdfInputError as exc:
         where = f"regel {exc.line}" + (f", kolom {exc.column}" if exc.column else "") if exc.line else None
         return error_response(request, 400, "RDF niet leesbaar", f"{where + ': ' if where else ''}{exc.reason}",
@@ -225,8 +225,27 @@ def _report(request: Request, report: ValidationReport) -> Response:
     return JSONResponse(body, status_code=422)
 
 
-def _body_format(request: Request) -> ox.RdfFormat:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+async def _body_quads(request: Request, data: bytes, *, merge: bool) -> list[ox.Quad]:
+    """The quads of the body. A POST may also send multipart/form-data with one RDF document
+    per part (Graph Store Protocol, section 5.5): all parts are added, as one write."""
+    if merge and _media_type(request.headers.get("content-type", "")) == "multipart/form-data":
+        parts = [v for v in (await request.form()).values() if not isinstance(v, str)]
+        if not parts:
+            raise ApiError("multipart/form-data zonder bestanden; stuur elk RDF-document als een bestand "
+                           "met zijn eigen Content-Type")
+        quads: list[ox.Quad] = []
+        for part in parts:
+            quads += parse_quads(await part.read(), _body_format(part.content_type or ""), part.filename or "invoer")
+        return quads
+    return parse_quads(data, _body_format(request.headers.get("content-type", "")), "invoer")
+
+
+def _media_type(content_type: str) -> str:
+    return content_type.split(";")[0].strip().lower()
+
+
+def _body_format(content_type_header: str) -> ox.RdfFormat:
+    content_type = _media_type(content_type_header)
     aliases = {"text/plain": "application/n-triples", "application/x-turtle": "text/turtle",
                "application/xml": "application/rdf+xml", "text/xml": "application/rdf+xml"}
     try:

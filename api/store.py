@@ -92,7 +92,9 @@ async def put_graph(request: Request):
 
 @router.post("/store", summary="Triples aan een graaf toevoegen", response_class=Response, status_code=204,
              responses={201: {"description": "aangemaakt"}, 204: {"description": "aangevuld"}, **WRITE_ERRORS},
-             description="Adds the triples to the graph (the whole is validated)." + REPORT_NOTE,
+             description="Adds the triples to the graph (the whole is validated). A multipart/form-data body "
+                         "(one RDF document per part, each with its Content-Type) adds all parts as one write."
+                         + REPORT_NOTE,
              openapi_extra={"parameters": GRAPH_PARAMS, **RDF_BODY})
 async def post_graph(request: Request):
     return await _write(request, merge=True)

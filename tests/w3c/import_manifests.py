@@ -61,7 +61,7 @@ def referenced_files(graph: Graph, repo: Path, commit: str) -> list[str]:
     return sorted(paths)
 
 
-def import_from(repo: Path) -> dict:
+def import_from(repo: Path, target: Path = HERE) -> dict:
     commit = git(repo, "rev-parse", "HEAD").decode().strip()
     files: dict[str, str] = {}
     pending = list(ROOT_MANIFESTS)
@@ -71,9 +71,9 @@ def import_from(repo: Path) -> dict:
             continue
         content = git(repo, "cat-file", "blob", f"{commit}:{path}")
         files[path] = git(repo, "rev-parse", f"{commit}:{path}").decode().strip()
-        target = HERE / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        copy = target / path
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(content)
         if path.endswith(".ttl"):
             pending.extend(referenced_files(parse_manifest(content, path), repo, commit))
     record = {
@@ -84,7 +84,7 @@ def import_from(repo: Path) -> dict:
         "imported_with": "tests/w3c/import_manifests.py",
         "files": dict(sorted(files.items())),
     }
-    PROVENANCE.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    (target / PROVENANCE.name).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return record
 
 

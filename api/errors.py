@@ -136,5 +136,8 @@ def install_handlers(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception):
         # A bug on our side: log it for operators, show the user no internals.
         log.exception("unexpected error on %s", request.url.path)
+        from .security import strict_headers
+
         return error_response(request, 500, "Interne fout",
-                              "Er ging iets mis aan onze kant; probeer het later opnieuw.")
+                              "Er ging iets mis aan onze kant; probeer het later opnieuw.",
+                              headers=strict_headers())

@@ -90,7 +90,9 @@ async def put_graph(request: Request):
 
 @router.post("/store", summary="Triples aan een graaf toevoegen", response_class=Response, status_code=204,
              responses={201: {"description": "aangemaakt"}, 204: {"description": "aangevuld"}, **WRITE_ERRORS},
-             description="Adds the triples to the graph (the whole is validated)." + REPORT_NOTE,
+             description="Adds the triples to the graph (the whole is validated). A multipart/form-data body "
+                         "(one RDF document per part, each with its Content-Type) adds all parts as one write."
+                         + REPORT_NOTE,
              openapi_extra={"parameters": GRAPH_PARAMS, **RDF_BODY})
 async def post_graph(request: Request):
     return await _write(request, merge=True)
@@ -173,15 +175,17 @@ async def _write(request: Request, *, merge: bool) -> Response:
         steward = authorise(request.headers.get("authorization"), graph, configured_stewards(c.settings))
     except UserError as exc:
         return _refusal(request, exc)
-    media_type = _body_media_type(request)
+    media_type = _body_media_type(request, merge=merge)
     try:
+        parts = await _multipart_parts(request) if merge else ()
         # Parsing and SHACL run in the validation sandbox (time, memory and triple limits:
         # 413/422/504 as for /validate); this process never parses the upload.
         # No validation place is taken: writes take turns under the published area's lock,
         # so at most one validates at a time, and a waiting write must not hold a place /validate needs.
         outcome = await run_in_threadpool(lambda: publish.publish(
-            graph, data, steward=steward.name, media_type=media_type, merge=merge,
-            if_match=request.headers.get("if-match"), if_none_match=request.headers.get("if-none-match"),
+            graph, data, steward=steward.name, media_type=None if parts else media_type, parts=parts,
+            merge=merge, if_match=request.headers.get("if-match"),
+            if_none_match=request.headers.get("if-none-match"),
             store=c.store, area=_area(c), cfg=c.settings, sandbox=c.validation_sandbox))
     except RdfInputError as exc:
         where = f"regel {exc.line}" + (f", kolom {exc.column}" if exc.column else "") if exc.line else None
@@ -226,11 +230,36 @@ def _report(request: Request, report: ValidationReport) -> Response:
     return JSONResponse(body, status_code=422)
 
 
-def _body_media_type(request: Request) -> str:
-    """The upload's media type by its Content-Type (Turtle when none is given), checked: any
-    media type oxigraph knows for an RDF format will do (415 for another)."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    fmt = formats.rdf_format_for_media_type(content_type or TURTLE)
+async def _multipart_parts(request: Request) -> tuple[tuple[bytes, str, str], ...]:
+    """A POST may send multipart/form-data with one RDF document per part (Graph Store
+    Protocol, section 5.5): all parts are added, as one write. Each part as (bytes, media
+    type, name), for the sandbox to parse; () for any other body."""
+    if _media_type(request.headers.get("content-type", "")) != formats.MULTIPART_FORM:
+        return ()
+    files = [v for v in (await request.form()).values() if not isinstance(v, str)]
+    if not files:
+        raise ApiError("multipart/form-data zonder bestanden; stuur elk RDF-document als een bestand "
+                       "met zijn eigen Content-Type")
+    return tuple((await part.read(), _checked_media_type(part.content_type or ""), part.filename or "invoer")
+                 for part in files)
+
+
+def _media_type(content_type: str) -> str:
+    return content_type.split(";")[0].strip().lower()
+
+
+def _body_media_type(request: Request, *, merge: bool) -> str:
+    """The upload's media type by its Content-Type (Turtle when none is given); multipart
+    bodies (POST only) are checked part by part."""
+    content_type = _media_type(request.headers.get("content-type", ""))
+    if content_type == formats.MULTIPART_FORM and merge:
+        return content_type
+    return _checked_media_type(content_type)
+
+
+def _checked_media_type(content_type: str) -> str:
+    """Any media type oxigraph knows for an RDF format will do (415 for another)."""
+    fmt = formats.rdf_format_for_media_type(_media_type(content_type) or TURTLE)
     if fmt is None:
         raise UnsupportedMediaType(f"kan '{content_type}' niet lezen; stuur {formats.listed(formats.GRAPH_FORMATS)}")
     return fmt.media_type

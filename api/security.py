@@ -40,6 +40,12 @@ def security_headers(*, inline_styles: bool) -> secure.Secure:
     )
 
 
+def strict_headers() -> dict[str, str]:
+    """The strict headers as a dict, for the one answer the middleware never sees: a 500 is
+    sent by Starlette's ServerErrorMiddleware, which sits outside every middleware we add."""
+    return security_headers(inline_styles=False).headers
+
+
 class SecurityHeadersMiddleware:
     """Every response gets the strict headers; the viewer pages their variant."""
 

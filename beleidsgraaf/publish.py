@@ -91,9 +91,10 @@ def publish(graph: str, data: bytes, *, steward: str, source: str = "invoer", fm
             media_type: str | None = None, merge: bool = False, if_match: str | None = None,
             if_none_match: str | None = None, store=None, area: PublishedArea | None = None,
             cfg: Settings | None = None, source_texts: dict[str, str] | None = None,
-            sandbox: "Sandbox | None" = None) -> Outcome:
+            sandbox: "Sandbox | None" = None, parts: tuple[tuple[bytes, str, str], ...] = ()) -> Outcome:
     """Replace (PUT) or extend (POST, `merge`) the published graph `graph` with the RDF in
-    `data` (its format from `fmt_name`, `media_type` or the suffix of `source`); quotes are
+    `data` (its format from `fmt_name`, `media_type` or the suffix of `source`), or in
+    `parts` ((bytes, media type, name) each, a multipart POST) instead; quotes are
     checked against `source_texts` (name -> text) and shipped source texts. The upload is
     parsed and validated in the validation sandbox, never in this process."""
     from .validation_sandbox import Upload
@@ -105,10 +106,11 @@ def publish(graph: str, data: bytes, *, steward: str, source: str = "invoer", fm
         current = area.current(graph)
         check_preconditions(current, if_match, if_none_match)
         content, report = gate(Upload(data, fmt_name, media_type, source, True, source_texts=tuple(
-            (source_texts or {}).items()), publish_to=graph, merge=merge, published_dir=str(area.root)), sandbox)
+            (source_texts or {}).items()), publish_to=graph, merge=merge, published_dir=str(area.root),
+            parts=parts), sandbox)
         action = "aangevuld" if merge and current and not current.deleted else "gepubliceerd"
         version = _record(area, graph, content, current, cfg, steward=steward, action=action,
-                          file_hash=_sha256(data))
+                          file_hash=_sha256(data or b"".join(part[0] for part in parts)))
         _go_live(store, area, graph, content, cfg)  # under the lock: two new store versions never race
     return Outcome(version, created=current is None or current.deleted, triples=len(content), report=report)
 

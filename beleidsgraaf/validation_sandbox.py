@@ -76,6 +76,7 @@ class Upload:
     publish_to: str | None = None  # a published graph this becomes the content of (the reply carries it)
     merge: bool = False  # publish_to: add to the graph's current content (POST) instead of replacing it
     published_dir: str | None = None  # the published area (else the configured one)
+    parts: tuple[tuple[bytes, str, str], ...] = ()  # (bytes, media type, name) to read instead of `data`
 
 
 SPLIT_ADVICE = ("split the file into parts of at most {max} triples (for instance one file per plan or per "
@@ -317,6 +318,9 @@ def _quads(upload: Upload) -> list:
 
     if upload.files:
         return [quad for path in upload.files for quad in read_file(Path(path))]
+    if upload.parts:  # a multipart POST to /store: one document per part, each in its own format
+        return [quad for data, media_type, name in upload.parts
+                for quad in parse_quads(data, format_for(media_type=media_type), name)]
     fmt = format_for(upload.fmt_name, path=upload.source if not upload.fmt_name and not upload.media_type
                      else None, media_type=upload.media_type)
     return parse_quads(upload.data, fmt, upload.source)

@@ -6,6 +6,9 @@
   fetch(root.getAttribute("data-config"))
     .then(function (response) { return response.json(); })
     .then(function (config) {
+      // Charts drawn here with the bundled Chart.js (static/yasgui-chart.js), not from the web.
+      window.BeleidsgraafChart.prefixes = config.prefixes;
+      Yasgui.Yasr.registerPlugin("chart", window.BeleidsgraafChart);
       var yasgui = new Yasgui(root, {
         requestConfig: { endpoint: config.endpoint, method: "POST" },
         copyEndpointOnNewTab: true,

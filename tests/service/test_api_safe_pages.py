@@ -68,7 +68,10 @@ def json_messages(report: dict) -> str:
     ("POST", "/validate", {"content": b"<a> <b> .", "headers": {"Content-Type": "text/turtle"}}),
 ])
 def test_every_response_carries_the_security_headers(client, method, path, kwargs):
-    r = client.request(method, path, **kwargs)
+    assert_security_headers(client.request(method, path, **kwargs))
+
+
+def assert_security_headers(r) -> None:
     csp = {d.split()[0]: d.split()[1:] for d in r.headers["content-security-policy"].split("; ")}
     assert csp["script-src"] == ["'self'"]  # no inline script, no other origin, anywhere
     assert csp["frame-ancestors"] == ["'none'"] and csp["object-src"] == ["'none'"]
@@ -77,6 +80,39 @@ def test_every_response_carries_the_security_headers(client, method, path, kwarg
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["x-frame-options"] == "DENY"
     assert r.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+
+
+SECRET = "kapot in /srv/beleidsgraaf/geheim.py regel 12"
+
+
+@pytest.fixture(scope="module")
+def failing_client():
+    """An app from the factory with one route that fails as a bug would: an unhandled error.
+    Starlette answers it from its outermost middleware, outside the one adding the headers."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from beleidsgraaf.store import Store
+
+    app = create_app(Store.in_memory())
+
+    def broken():
+        raise RuntimeError(SECRET)
+
+    app.add_api_route("/kapot", broken)
+    with TestClient(app, raise_server_exceptions=False) as failing:
+        yield failing
+
+
+@pytest.mark.parametrize("accept", ["application/json", "text/html"])
+def test_an_unhandled_error_carries_the_security_headers_and_no_traceback(failing_client, accept):
+    r = failing_client.get("/kapot", headers={"Accept": accept})
+    assert r.status_code == 500
+    assert_security_headers(r)
+    assert r.headers["content-type"].startswith(accept)
+    assert "Er ging iets mis aan onze kant" in r.text
+    for internal in (SECRET, "Traceback", "RuntimeError", "broken"):
+        assert internal not in r.text
 
 
 def test_inline_styles_only_on_the_viewer_pages(client):

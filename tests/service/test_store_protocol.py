@@ -292,3 +292,21 @@ def test_rdflib_store_goes_live_and_a_restarted_memory_server_shows_published_gr
     assert load_published(restarted) > 0 and GRAPH in restarted.named_graphs()
     with TestClient(create_app(restarted, published)) as client:
         assert ACTION in actions_for_goal(client)
+
+
+# -- multipart POST (Graph Store Protocol 5.5; the W3C run is tests/test_w3c_graph_store.py) ----
+
+def test_a_multipart_post_with_one_bad_part_writes_nothing(client):
+    good = ("plan.ttl", PLAN, "text/turtle")
+    bad = ("kapot.ttl", b"<a> <b> .", "text/turtle")
+    r = client.post("/store", params={"graph": GRAPH}, files=[("een", good), ("twee", bad)],
+                    headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 400 and r.json()["line"] == 1
+    assert client.get("/store", params={"graph": GRAPH}).status_code == 404
+
+
+def test_a_multipart_post_without_files_is_a_clear_400(client):
+    only_a_field = b"--x\r\nContent-Disposition: form-data; name=\"veld\"\r\n\r\nwaarde\r\n--x--\r\n"
+    r = client.post("/store", params={"graph": GRAPH}, content=only_a_field,
+                    headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "multipart/form-data; boundary=x"})
+    assert r.status_code == 400 and "multipart/form-data zonder bestanden" in r.json()["message"]

@@ -240,8 +240,8 @@ async def _multipart_parts(request: Request) -> tuple[tuple[bytes, str, str], ..
     if not files:
         raise ApiError("multipart/form-data zonder bestanden; stuur elk RDF-document als een bestand "
                        "met zijn eigen Content-Type")
-    return tuple((await part.read(), _checked_media_type(part.content_type or ""), part.filename or "invoer")
-                 for part in files)
+    return tuple([(await part.read(), _checked_media_type(part.content_type or ""), part.filename or "invoer")
+                  for part in files])
 
 
 def _media_type(content_type: str) -> str:

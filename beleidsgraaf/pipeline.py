@@ -226,7 +226,8 @@ def stored_search_index(store_path: Path | str | None, in_memory: bool):
     if not index_file.is_file():
         return None
     try:
-        return SearchIndex(index_file)
+        # An index from an older layout is rebuilt by the app (as for a store without one).
+        return SearchIndex(index_file) if SearchIndex.is_current(index_file) else None
     except sqlite3.Error:  # e.g. a store folder this user may not write to (WAL needs it)
         return None
 

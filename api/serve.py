@@ -95,6 +95,7 @@ def stored_search_index(spec: str | Path | None, cfg: Settings | None = None) ->
     if not index_file.is_file():
         return None
     try:
-        return SearchIndex(index_file)
+        # An index from an older layout is rebuilt by the app (as for a store without one).
+        return SearchIndex(index_file) if SearchIndex.is_current(index_file) else None
     except sqlite3.Error:  # e.g. a store folder this user may not write to (WAL needs it)
         return None

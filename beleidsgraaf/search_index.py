@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -47,9 +48,14 @@ BODY = {DCT + "description", SKOS + "definition", SKOS + "scopeNote", BG + "quot
 KIND = {BG + "goalLevel", BG + "strandKind"}
 # On folded text: a notation (1, 5.3, 2.10a) stays one word; anything else not a letter or digit splits.
 WORD = re.compile(r"\d+(?:\.\d+)*[a-z]?|[a-z0-9]+")
+COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 ORIGINAL_WORD = re.compile(r"\d+(?:\.\d+)*\w?|\w+")
 FUZZY_MIN_LENGTH = 5
 CANDIDATES = 300
+# How many matches of a name or text query bm25 ranks: the first ones in rowid order, which
+# are the shortest names (the build inserts them so).
+RANKED_MATCHES = 1000
+NAME_COLUMNS = "{designation label alt}"
 # Facets count at most this many matches; "1000+" says there are more (counting all of a
 # common word at 342x, tens of thousands, would cost more than the search).
 FACET_LIMIT = 1000
@@ -57,14 +63,19 @@ ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 # bm25 weights per column: designation ("doelstelling 1"), label, other names, texts, prefixes.
 WEIGHTS = (10.0, 8.0, 4.0, 1.0, 1.0)
 RANKING = ", ".join(map(str, WEIGHTS))
+# The layout's version, in the file's user_version: a server finding an older one builds anew.
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entity (
   id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL, graph TEXT NOT NULL, label TEXT NOT NULL,
-  notation TEXT, designations TEXT NOT NULL, type_iri TEXT, type_label TEXT,
+  label_key TEXT NOT NULL, notation TEXT, designation_keys TEXT NOT NULL, type_iri TEXT, type_label TEXT,
   document TEXT, document_label TEXT, texts TEXT NOT NULL, references_in INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS entity_graph ON entity(graph);
+CREATE INDEX IF NOT EXISTS entity_label_key ON entity(label_key);
 CREATE TABLE IF NOT EXISTS entity_type (id INTEGER NOT NULL, type_iri TEXT NOT NULL, PRIMARY KEY (type_iri, id));
 CREATE INDEX IF NOT EXISTS entity_type_id ON entity_type(id);
+CREATE TABLE IF NOT EXISTS designation (key TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS designation_id ON designation(id);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(designation, label, alt, body, words,
   tokenize = "unicode61 tokenchars '.'", prefix = '2 3');
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab(fts, 'row');
@@ -77,8 +88,8 @@ def fold(text: str) -> str:
     """Lower case without accents: 'Één' -> 'een'."""
     if text.isascii():  # most text: no accents to take off
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # One regex pass over the combining marks (a loop per character took half a 342x build).
+    return COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
 
 
 def words(text: str) -> list[str]:
@@ -185,18 +196,38 @@ class SearchIndex:
 
     @classmethod
     def build(cls, store, path: Path, cfg: Settings | None = None) -> "SearchIndex":
-        """A fresh index of every named graph of `store` at `path` (written aside, then moved)."""
+        """A fresh index of every named graph of `store` at `path`: read with one extraction
+        query, written into a file beside it in one transaction, then moved into place."""
+        cfg = cfg or default_settings()
         path = Path(path)
         partial = path.with_name(path.name + ".partial")
         partial.unlink(missing_ok=True)
-        index = cls(partial)
-        for graph in store.named_graphs():
-            index.update_graph(store, graph, cfg)
-        del index
-        with closing(sqlite3.connect(partial)) as db:
+        entries = read_entries(store, None, cfg)
+        # Shortest names first: the rowid order is the order FTS5 finds matches in, so the
+        # bounded candidate sets that searches rank are the shortest names, not arbitrary ones.
+        entries.sort(key=lambda ge: (len(ge[1].label), ge[1].label, ge[1].iri))
+        with closing(sqlite3.connect(partial, isolation_level=None)) as db:
+            # Nobody reads this file until it is complete and renamed: no journal, no waiting
+            # for the disk on every page (it is synced once, below).
+            db.execute("PRAGMA journal_mode = OFF")
+            db.execute("PRAGMA synchronous = OFF")
+            db.executescript(SCHEMA)
+            db.execute("BEGIN")
+            _insert_entries(db, entries, first_id=1)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+            db.execute("INSERT INTO fts (fts) VALUES ('optimize')")  # one b-tree per term, merged once
+            db.execute("COMMIT")
             db.execute("PRAGMA journal_mode = DELETE")  # one self-contained file to move into place
+        with open(partial, "rb") as written:
+            os.fsync(written.fileno())
         partial.replace(path)
         return cls(path)
+
+    @staticmethod
+    def is_current(path: Path) -> bool:
+        """Whether the file at `path` is an index in this code's layout."""
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            return db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
     @classmethod
     def temporary(cls, store, cfg: Settings | None = None) -> "SearchIndex":
@@ -209,43 +240,19 @@ class SearchIndex:
         """Re-index the entities labelled in named graph `graph`: drop what the index holds
         from that graph, read it again from `store`. Returns the number of entities indexed."""
         cfg = cfg or default_settings()
-        entries = [e for e in read_entries(store, graph, cfg) if e.iri.startswith(cfg.id_ns)]
-        for entry in entries:
-            if entry.document is None and any(t == BG + "PolicyDocument" for t, _ in entry.types):
-                entry.document, entry.document_label = entry.iri, entry.label  # a document is its own source
-        added: set[str] = set()
+        entries = read_entries(store, graph, cfg)
         with self._write_lock, self._writer() as db:
             old = [r[0] for r in db.execute("SELECT id FROM entity WHERE graph = ?", (graph,))]
-            db.executemany("DELETE FROM fts WHERE rowid = ?", [(i,) for i in old])
-            db.executemany("DELETE FROM entity_type WHERE id = ?", [(i,) for i in old])
-            db.execute("DELETE FROM entity WHERE graph = ?", (graph,))
-            for entry in entries:
-                db.execute("DELETE FROM fts WHERE rowid IN (SELECT id FROM entity WHERE iri = ?)", (entry.iri,))
-                db.execute("DELETE FROM entity_type WHERE id IN (SELECT id FROM entity WHERE iri = ?)", (entry.iri,))
-                db.execute("DELETE FROM entity WHERE iri = ?", (entry.iri,))
-                added |= self._insert(db, graph, entry)
+            for _, entry in entries:
+                old.extend(r[0] for r in db.execute("SELECT id FROM entity WHERE iri = ?", (entry.iri,)))
+            for table, column in (("fts", "rowid"), ("entity_type", "id"), ("designation", "id"), ("entity", "id")):
+                db.executemany(f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in dict.fromkeys(old)])
+            first_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM entity").fetchone()[0]
+            added = _insert_entries(db, entries, first_id)
         if self._vocabulary is not None:
             # Words of things removed stay: a query for them finds nothing, which is right.
             self._vocabulary = self._vocabulary | added
         return len(entries)
-
-    def _insert(self, db: sqlite3.Connection, graph: str, e: Entry) -> set[str]:
-        """Add one entity; returns the terms it brings to the index."""
-        type_iri, type_label = e.type()
-        designations = e.designations()
-        cursor = db.execute(
-            "INSERT INTO entity (iri, graph, label, notation, designations, type_iri, type_label, document, "
-            "document_label, texts, references_in) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (e.iri, graph, e.label, e.notation, json.dumps(designations), type_iri, type_label,
-             e.document, e.document_label, json.dumps(e.texts, ensure_ascii=False), e.references))
-        db.executemany("INSERT OR IGNORE INTO entity_type (id, type_iri) VALUES (?, ?)",
-                       [(cursor.lastrowid, t) for t, _ in e.types])
-        names = designations + e.labels + e.alt
-        columns = (_indexed(designations), _indexed(e.labels), _indexed(e.alt), _indexed(e.texts),
-                   " ".join(w for n in names for w in words(n)))
-        db.execute("INSERT INTO fts (rowid, designation, label, alt, body, words) VALUES (?, ?, ?, ?, ?, ?)",
-                   (cursor.lastrowid, *columns))
-        return {term for column in columns for term in column.split()}
 
     def _writer(self) -> "_Transaction":
         return _Transaction(sqlite3.connect(self.path, isolation_level=None))
@@ -308,42 +315,42 @@ class SearchIndex:
             return Results([], 0, [], [])
         db = self._reader()
         filters, args = _filters(type_label, document_label)
-        # Names first: matches in names outrank matches in texts anyway, and there are far
-        # fewer of them to rank (a common word at 342x is in the texts of 100,000 things).
-        rows = self._candidates(db, "{designation label alt} : (" + expression + ")", filters, args)
-        if len(rows) < limit:
-            seen = {r[0] for r in rows}
-            rows += [(*r[:10], CANDIDATES + r[10]) for r in self._candidates(db, expression, filters, args)
-                     if r[0] not in seen]
         query_stems = stems(text)
-        ranked = sorted(rows, key=lambda r: _rank(r, text, query_stems))
-        hits = [_hit(r, set(wanted), query_stems) for r in ranked[:limit]]
+        key = " ".join(query_stems)
+        # From the narrowest match to the widest, each a bounded set: the notation asked for
+        # and the exact name (b-tree lookups), then all words in a name, and only when those
+        # do not fill the page, all words anywhere. bm25 ranks each bounded set, never every
+        # match: a common word at 342x is in the names of 30,000 things and the texts of 100,000.
+        found = Candidates()
+        found.add(db.execute(f"SELECT e.id, NULL FROM designation d JOIN entity e ON e.id = d.id WHERE d.key = ? "
+                             f"{filters} ORDER BY e.references_in DESC LIMIT ?", (key, *args, CANDIDATES)), phase=0)
+        found.add(db.execute(f"SELECT e.id, NULL FROM entity e WHERE e.label_key = ? {filters} LIMIT ?",
+                             (key, *args, CANDIDATES)), phase=0)
+        found.add(_ranked_matches(db, NAME_COLUMNS + " : (" + expression + ")", filters, args), phase=0)
+        if len(found) < limit:
+            found.add(_ranked_matches(db, expression, filters, args), phase=1)
+        page = self._best(db, found, query_stems, limit)
+        hits = [_hit(row, set(wanted), key) for row in page]
         total, types, documents = self._facets(db, expression, filters, args)
         return Results(hits, total, types, documents)
 
-    def _candidates(self, db, expression: str, filters: str, args: tuple, ranked: bool = True) -> list[tuple]:
-        """The best CANDIDATES matches by bm25 (or the first ones found, unranked). Without
-        a filter FTS5 ranks on its own (its `rank` column), joining only the chosen rows: a
-        common word at 342x matches tens of thousands of things."""
-        order_by = f"ORDER BY bm25(fts, {RANKING})" if ranked else ""
-        if filters or not ranked:
-            ids = [r[0] for r in db.execute(
-                f"SELECT e.id FROM fts JOIN entity e ON e.id = fts.rowid WHERE fts MATCH ? {filters} "
-                f"{order_by} LIMIT ?", (expression, *args, CANDIDATES))]
-        else:
-            ids = [r[0] for r in db.execute(
-                "SELECT rowid FROM fts WHERE fts MATCH ? AND rank MATCH ? ORDER BY rank LIMIT ?",
-                (expression, f"bm25({RANKING})", CANDIDATES))]
-        order = {i: n for n, i in enumerate(ids)}
-        rows = []
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            rows.extend(db.execute(
-                "SELECT e.iri, e.label, e.notation, e.designations, e.type_iri, e.type_label, e.document, "
-                f"e.document_label, e.texts, e.references_in, e.id FROM entity e WHERE e.id IN "
-                f"({','.join('?' * len(chunk))})", chunk))
-        # bm25 order stands in for the score: the position among the candidates.
-        return [(*r[:10], order[r[10]]) for r in rows]
+    def _best(self, db, found: "Candidates", query_stems: list[str], limit: int) -> list[tuple]:
+        """The `limit` best of the candidates, read in full (texts only for these)."""
+        key = " ".join(query_stems)
+        ranks = {}
+        for chunk in _chunks(list(found.ids)):
+            for id_, label, label_key, designation_keys, references in db.execute(
+                    "SELECT id, label, label_key, designation_keys, references_in FROM entity WHERE id IN "
+                    f"({','.join('?' * len(chunk))})", chunk):
+                ranks[id_] = _rank(label, label_key, designation_keys, references, key, query_stems,
+                                   *found.ids[id_])
+        best = sorted(ranks, key=ranks.__getitem__)[:limit]
+        rows = {}
+        for chunk in _chunks(best):
+            rows.update((r[0], r) for r in db.execute(
+                "SELECT id, iri, label, notation, designation_keys, type_iri, type_label, document, document_label, "
+                f"texts FROM entity WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return [rows[i] for i in best]
 
     def _facets(self, db, expression: str, filters: str, args: tuple):
         """Counts per type and per document over the first FACET_LIMIT matches, in one pass;
@@ -364,8 +371,7 @@ class SearchIndex:
         wanted = list(dict.fromkeys(iris))
         found: dict[str, tuple[str, str | None]] = {}
         db = self._reader()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
+        for chunk in _chunks(wanted):
             rows = db.execute(f"SELECT iri, label, notation FROM entity WHERE iri IN ({','.join('?' * len(chunk))})",
                               chunk)
             found.update((iri, (label, notation)) for iri, label, notation in rows)
@@ -383,17 +389,77 @@ class SearchIndex:
             options = self.stems_for(word)
             if not options:
                 return []
-            parts.append("{designation label alt} : (" + " OR ".join(f'"{s}"' for s in options) + ")")
+            parts.append(NAME_COLUMNS + " : (" + " OR ".join(f'"{s}"' for s in options) + ")")
         parts.append(f'words : "{typed[-1]}"*')
         filters, args = _filters(type_label, None, type_iri)
         # Among things that all start with what was typed, the shortest name first ('Tactus'
-        # before 'Preventiespreekuur (Tactus)'), so bm25 is left out, and at 342x the first
-        # CANDIDATES found stand for the many alike.
-        rows = [(*r[:10], 0) for r in self._candidates(self._reader(), " AND ".join(parts), filters, args,
-                                                        ranked=False)]
+        # before 'Preventiespreekuur (Tactus)'): the rowid order, so the first CANDIDATES
+        # found are the shortest names and bm25 is left out.
+        db = self._reader()
+        found = Candidates()
+        found.add(db.execute(f"SELECT e.id, 0 FROM fts JOIN entity e ON e.id = fts.rowid WHERE fts MATCH ? {filters} "
+                             "LIMIT ?", (" AND ".join(parts), *args, CANDIDATES)), phase=0)
         query_stems = [stem(w) for w in typed]
-        ranked = sorted(rows, key=lambda r: _rank(r, text, query_stems))
-        return [_hit(r, set(query_stems), query_stems) for r in ranked[:limit]]
+        key = " ".join(query_stems)
+        return [_hit(row, set(query_stems), key) for row in self._best(db, found, query_stems, limit)]
+
+
+class Candidates:
+    """Entity ids found by the steps of a search, the first step that found one kept, with
+    its score there (bm25, lower is better) and the step's phase (0 names, 1 texts)."""
+
+    def __init__(self):
+        self.ids: dict[int, tuple[int, float | None]] = {}
+
+    def add(self, rows, phase: int) -> None:
+        for id_, score in rows:
+            known = self.ids.get(id_)
+            if known is None:
+                self.ids[id_] = (phase, score)
+            elif known[1] is None:  # found by a lookup without a score: the step's bm25 breaks ties
+                self.ids[id_] = (known[0], score)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _ranked_matches(db, expression: str, filters: str, args: tuple) -> list[tuple[int, float]]:
+    """The first RANKED_MATCHES matches (the shortest names: rowid order) with their bm25."""
+    return db.execute(f"SELECT e.id, bm25(fts, {RANKING}) FROM fts JOIN entity e ON e.id = fts.rowid "
+                      f"WHERE fts MATCH ? {filters} LIMIT ?", (expression, *args, RANKED_MATCHES)).fetchall()
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _insert_entries(db: sqlite3.Connection, entries: list[tuple[str, "Entry"]], first_id: int) -> set[str]:
+    """Add entities (graph, entry) with ids from `first_id` on; returns the terms they bring."""
+    entity_rows, type_rows, designation_rows, fts_rows = [], [], [], []
+    terms: set[str] = set()
+    for id_, (graph, e) in enumerate(entries, start=first_id):
+        type_iri, type_label = e.type()
+        designations = e.designations()
+        keys = list(dict.fromkeys(" ".join(stems(d)) for d in designations))
+        entity_rows.append((id_, e.iri, graph, e.label, " ".join(stems(e.label)), e.notation, json.dumps(keys),
+                            type_iri, type_label, e.document, e.document_label,
+                            json.dumps(e.texts, ensure_ascii=False), e.references))
+        type_rows.extend((id_, t) for t in dict.fromkeys(t for t, _ in e.types))
+        designation_rows.extend((k, id_) for k in keys)
+        names = designations + e.labels + e.alt
+        columns = (_indexed(designations), _indexed(e.labels), _indexed(e.alt), _indexed(e.texts),
+                   " ".join(w for n in names for w in words(n)))
+        fts_rows.append((id_, *columns))
+        for column in columns:
+            terms.update(column.split())
+    db.executemany("INSERT INTO entity (id, iri, graph, label, label_key, notation, designation_keys, type_iri, "
+                   "type_label, document, document_label, texts, references_in) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entity_rows)
+    db.executemany("INSERT INTO entity_type (id, type_iri) VALUES (?, ?)", type_rows)
+    db.executemany("INSERT INTO designation (key, id) VALUES (?, ?)", designation_rows)
+    db.executemany("INSERT INTO fts (rowid, designation, label, alt, body, words) VALUES (?, ?, ?, ?, ?, ?)", fts_rows)
+    return terms
 
 
 class _Transaction:
@@ -430,36 +496,31 @@ def _indexed(texts: Iterable[str]) -> str:
     return " ".join(" ".join(stems(t)) for t in texts)
 
 
-def _rank(row, text: str, query_stems: list[str]) -> tuple:
+def _rank(label: str, label_key: str, designation_keys: str, references: int, key: str,
+          query_stems: list[str], phase: int, score: float) -> tuple:
     """Best first: the notation asked for, the exact name, all words in the name (as a
-    phrase before in any order), then FTS5's bm25; shorter names before longer ones."""
-    label_stems = stems(row[1])
-    designations = [stems(d) for d in json.loads(row[3])]
-    if query_stems in designations:
+    phrase before in any order), then name matches before text matches, then bm25; shorter
+    names before longer ones."""
+    if key in json.loads(designation_keys):
         tier = 0
-    elif label_stems == query_stems:
+    elif label_key == key:
         tier = 1
-    elif _contains_phrase(label_stems, query_stems):
+    elif f" {key} " in f" {label_key} ":
         tier = 2
-    elif set(query_stems) <= set(label_stems):
+    elif set(query_stems) <= set(label_key.split()):
         tier = 3
     else:
         tier = 4
     # Among equal matches (three documents have a 'doelstelling 1'), the one the graph refers to most.
-    return tier, -row[9] if tier == 0 else 0, row[10], len(row[1]), row[0]
+    return tier, -references if tier == 0 else 0, phase, 0.0 if score is None else score, len(label), label
 
 
-def _contains_phrase(haystack: list[str], needle: list[str]) -> bool:
-    n = len(needle)
-    return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
-
-
-def _hit(row, wanted: set[str], query_stems: list[str]) -> Hit:
-    iri, label, notation, designations, type_iri, type_label, document, document_label, texts, _, _ = row
+def _hit(row, wanted: set[str], key: str) -> Hit:
+    _, iri, label, notation, designation_keys, type_iri, type_label, document, document_label, texts = row
     label_stems = set(stems(label))
-    if any(stems(d) == query_stems for d in json.loads(designations)):
+    if key in json.loads(designation_keys):
         matched_in, source = "nummer", label
-    elif wanted & label_stems or set(query_stems) <= label_stems:
+    elif wanted & label_stems or set(key.split()) <= label_stems:
         matched_in, source = "naam", label
     else:
         matched_in = "tekst"
@@ -496,30 +557,38 @@ def highlight(text: str, wanted: set[str], around: int = 12) -> list[tuple[str, 
     return [p for p in lead + list(before) + shown if p[0]]
 
 
-def read_entries(store, graph: str, cfg: Settings) -> list[Entry]:
-    """The index query's rows for one graph, gathered per entity."""
-    query = Registry.from_directory(cfg.queries_dir / "internal").get("search-index-entries")
-    sparql, substitutions = query.prepare({"graph": graph})
+def read_entries(store, graph: str | None, cfg: Settings) -> list[tuple[str, Entry]]:
+    """The index query's rows for one graph (or, with None, for all graphs in one query),
+    gathered per entity as (graph, entry). A thing labelled in several graphs is indexed
+    once, from the last of them in IRI order."""
+    internal = Registry.from_directory(cfg.queries_dir / "internal")
+    values = {} if graph is None else {"graph": graph}
+    entries: dict[tuple[str, str], Entry] = {}
+    for row in _rows(store, internal.get("search-index-entries"), values):
+        value_label = row["valueLabel"]
+        entry = entries.setdefault((row["graph"].value, row["entity"].value), Entry(row["entity"].value))
+        _add(entry, row["property"].value, row["value"], value_label.value if value_label is not None else None)
+    for row in _rows(store, internal.get("search-index-references"), values):
+        # (rdflib answers a GROUP BY over no rows with one row of unbound values)
+        if row["entity"] is not None and (row["graph"].value, row["entity"].value) in entries:
+            entries[row["graph"].value, row["entity"].value].references = int(row["references"].value)
+    chosen: dict[str, tuple[str, Entry]] = {}
+    for (in_graph, iri), entry in sorted(entries.items()):
+        if not iri.startswith(cfg.id_ns):
+            continue
+        if entry.document is None and any(t == BG + "PolicyDocument" for t, _ in entry.types):
+            entry.document, entry.document_label = entry.iri, entry.label  # a document is its own source
+        chosen[iri] = (in_graph, entry)
+    return list(chosen.values())
+
+
+def _rows(store, query, values: dict):
+    sparql, substitutions = query.prepare(values)
     result = store.query(sparql, substitutions=substitutions)
-    entries: dict[str, Entry] = {}
     try:
-        for row in result:
-            entity, prop, value, value_label = row["entity"], row["property"], row["value"], row["valueLabel"]
-            entry = entries.setdefault(entity.value, Entry(entity.value))
-            _add(entry, prop.value, value, value_label.value if value_label is not None else None)
+        yield from result
     finally:
-        del result
-    query = Registry.from_directory(cfg.queries_dir / "internal").get("search-index-references")
-    sparql, substitutions = query.prepare({"graph": graph})
-    result = store.query(sparql, substitutions=substitutions)
-    try:
-        for row in result:
-            # (rdflib answers a GROUP BY over no rows with one row of unbound values)
-            if row["entity"] is not None and row["entity"].value in entries:
-                entries[row["entity"].value].references = int(row["references"].value)
-    finally:
-        del result
-    return list(entries.values())
+        del result  # Oxigraph results must be dropped on the thread that made them
 
 
 def _add(entry: Entry, prop: str, value, value_label: str | None) -> None:

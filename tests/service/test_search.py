@@ -145,3 +145,20 @@ def test_update_graph_follows_a_write(tmp_path):
     store._store.remove_graph(ox.NamedNode(graph))
     assert index.update_graph(store, graph) == 0
     assert not index.search("zwaluwnest").hits
+
+
+def test_an_index_of_an_older_layout_is_not_served(tmp_path, built_store_path):
+    """A store built by older code keeps its old index file: the server builds a fresh one
+    instead of querying columns that file lacks."""
+    import sqlite3
+
+    from beleidsgraaf.pipeline import stored_search_index
+
+    assert SearchIndex.is_current(built_store_path / INDEX_FILE)
+    old = tmp_path / "store"
+    old.mkdir()
+    with sqlite3.connect(old / INDEX_FILE) as db:  # an older layout: no user_version
+        db.execute("CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT)")
+    assert not SearchIndex.is_current(old / INDEX_FILE)
+    assert stored_search_index(old, in_memory=False) is None
+    assert stored_search_index(built_store_path, in_memory=False) is not None

@@ -163,7 +163,7 @@ def test_yasgui_draws_a_chart_offline(yasgui_installed, offline_page, live_base_
     the bars are the counts /sparql gives for the same query, and the chart kind switches."""
     import httpx
 
-    from beleidsgraaf.dataset import PREFIXES
+    from beleidsgraaf.namespaces import PREFIXES
 
     def compact(iri: str) -> str:
         return next((f"{p}:{iri[len(ns):]}" for p, ns in PREFIXES.items() if iri.startswith(ns)), iri)

@@ -152,7 +152,7 @@ def test_an_index_of_an_older_layout_is_not_served(tmp_path, built_store_path):
     instead of querying columns that file lacks."""
     import sqlite3
 
-    from beleidsgraaf.pipeline import stored_search_index
+    from api.serve import stored_search_index
 
     assert SearchIndex.is_current(built_store_path / INDEX_FILE)
     old = tmp_path / "store"
@@ -160,5 +160,5 @@ def test_an_index_of_an_older_layout_is_not_served(tmp_path, built_store_path):
     with sqlite3.connect(old / INDEX_FILE) as db:  # an older layout: no user_version
         db.execute("CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT)")
     assert not SearchIndex.is_current(old / INDEX_FILE)
-    assert stored_search_index(old, in_memory=False) is None
-    assert stored_search_index(built_store_path, in_memory=False) is not None
+    assert stored_search_index(old) is None
+    assert stored_search_index(built_store_path) is not None

@@ -25,9 +25,12 @@ ID = "https://w3id.org/beleidsgraaf/id/"
 # target groups 15, figures 0, actions 40, strands 5, memberships 10, fundings 0. After the
 # second reading and a check by a second reader: the numbers below (27 sub-headings and 2
 # themes, 4 commitments in prose, the zorgkantoorregio of footnote 1).
+# The independent audit (data/audit/) added sources the readings had left unrecorded:
+# regiovisie target groups +2 (mensen met schulden, kinderen en jongeren), bijlagen roles +2
+# (professional, huisarts), startnotitie roles +1 (professional).
 PINNED: dict[str, dict[str, int]] = {
     "regiovisie-bw-mo-2024-2026": {
-        "roles": 16, "organisations": 51, "categories": 17, "target groups": 25, "figures": 22,
+        "roles": 16, "organisations": 51, "categories": 17, "target groups": 27, "figures": 22,
         "actions": 44, "strands": 34, "memberships": 17, "fundings": 9,
     },
     # Memberships are counted as the document states them (see _memberships: both ends cited
@@ -46,7 +49,7 @@ PINNED: dict[str, dict[str, int]] = {
     # 0, strands 0, memberships 5, fundings 0. After: 14 commitments and measures in prose in 3
     # strands (one per bijlage), the figures of the overview of bijlage 3 and bijlage 2.
     "bijlagen-beleidskader-sociaal-domein-lochem": {
-        "roles": 14, "organisations": 25, "categories": 4, "target groups": 27, "figures": 15,
+        "roles": 16, "organisations": 25, "categories": 4, "target groups": 27, "figures": 15,
         "actions": 14, "strands": 3, "memberships": 12, "fundings": 5,
     },
     # Startnotitie before issue 15 (same counting, main at af4219e): roles 0, organisations 26
@@ -54,7 +57,7 @@ PINNED: dict[str, dict[str, int]] = {
     # 44 actions and 7 strands by dcterms:source), memberships 4, fundings 0. After the two
     # readings by data-startnotitie: team composition, §3-§5 commitments and tasks, 6.11 funding.
     "startnotitie-gebiedsteams-lochem": {
-        "roles": 45, "organisations": 46, "categories": 17, "target groups": 9, "figures": 26,
+        "roles": 46, "organisations": 46, "categories": 17, "target groups": 9, "figures": 26,
         "actions": 79, "strands": 10, "memberships": 50, "fundings": 5,
     },
     # Lokaal actieplan before: roles 0, organisations 59 (categories 0), target groups 10,

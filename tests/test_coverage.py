@@ -29,7 +29,8 @@ ID = "https://w3id.org/beleidsgraaf/id/"
 # regiovisie target groups +2 (mensen met schulden, kinderen en jongeren), bijlagen roles +2
 # (professional, huisarts), startnotitie roles +1 (professional).
 # Encoding the audit's misses (data/audit/MISSES.md, engineer data): fundings +9 (regiovisie
-# +3, beleidsplan +2, startnotitie +2, bijlagen +1, lokaal +1); later batches noted below.
+# +3, beleidsplan +2, startnotitie +2, bijlagen +1, lokaal +1); memberships stated in prose
+# (beleidsplan +3, bijlagen +1, lokaal +9: Wmo-regio Apeldoorn and the convenant Vangnet).
 PINNED: dict[str, dict[str, int]] = {
     "regiovisie-bw-mo-2024-2026": {
         "roles": 16, "organisations": 51, "categories": 17, "target groups": 27, "figures": 22,
@@ -45,14 +46,14 @@ PINNED: dict[str, dict[str, int]] = {
     # strands, 22 commitments in prose, 2 strands grouping those outside chapter 4.
     "beleidsplan-jeugdhulp-wmo-lochem": {
         "roles": 40, "organisations": 59, "categories": 18, "target groups": 27, "figures": 21,
-        "actions": 108, "strands": 42, "memberships": 28, "fundings": 13,
+        "actions": 108, "strands": 42, "memberships": 31, "fundings": 13,
     },
     # Bijlagen before issue 15: roles 0, organisations 18, target groups 0, figures 0, actions
     # 0, strands 0, memberships 5, fundings 0. After: 14 commitments and measures in prose in 3
     # strands (one per bijlage), the figures of the overview of bijlage 3 and bijlage 2.
     "bijlagen-beleidskader-sociaal-domein-lochem": {
         "roles": 16, "organisations": 25, "categories": 4, "target groups": 27, "figures": 15,
-        "actions": 14, "strands": 3, "memberships": 12, "fundings": 6,
+        "actions": 14, "strands": 3, "memberships": 13, "fundings": 6,
     },
     # Startnotitie before issue 15 (same counting, main at af4219e): roles 0, organisations 26
     # (categories 0), target groups 3, figures 0, actions 0 and strands 0 (no bg:definedIn yet;
@@ -67,7 +68,7 @@ PINNED: dict[str, dict[str, int]] = {
     # strands (PvA items) are bg:definedIn the regional plan, so 0 here.
     "lokaal-actieplan-mo-bw-lochem-2018-2019": {
         "roles": 18, "organisations": 75, "categories": 15, "target groups": 22, "figures": 8,
-        "actions": 49, "strands": 0, "memberships": 17, "fundings": 9,
+        "actions": 49, "strands": 0, "memberships": 21, "fundings": 9,
     },
 }
 

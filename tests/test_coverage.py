@@ -30,7 +30,9 @@ ID = "https://w3id.org/beleidsgraaf/id/"
 # (professional, huisarts), startnotitie roles +1 (professional).
 # Encoding the audit's misses (data/audit/MISSES.md, engineer data): fundings +9 (regiovisie
 # +3, beleidsplan +2, startnotitie +2, bijlagen +1, lokaal +1); memberships stated in prose
-# (beleidsplan +3, bijlagen +1, lokaal +9: Wmo-regio Apeldoorn and the convenant Vangnet).
+# (beleidsplan +3, bijlagen +1, lokaal +4: Wmo-regio Apeldoorn and the convenant Vangnet, as
+# counted by _memberships); figures in days and frequencies (beleidsplan +1, lokaal +2,
+# startnotitie +2).
 PINNED: dict[str, dict[str, int]] = {
     "regiovisie-bw-mo-2024-2026": {
         "roles": 16, "organisations": 51, "categories": 17, "target groups": 27, "figures": 22,
@@ -45,7 +47,7 @@ PINNED: dict[str, dict[str, int]] = {
     # fundings 0. After four readings (data-beleidsplan): 31 activities of bijlage 3 in 9
     # strands, 22 commitments in prose, 2 strands grouping those outside chapter 4.
     "beleidsplan-jeugdhulp-wmo-lochem": {
-        "roles": 40, "organisations": 59, "categories": 18, "target groups": 27, "figures": 21,
+        "roles": 40, "organisations": 59, "categories": 18, "target groups": 27, "figures": 22,
         "actions": 108, "strands": 42, "memberships": 31, "fundings": 13,
     },
     # Bijlagen before issue 15: roles 0, organisations 18, target groups 0, figures 0, actions
@@ -60,14 +62,14 @@ PINNED: dict[str, dict[str, int]] = {
     # 44 actions and 7 strands by dcterms:source), memberships 4, fundings 0. After the two
     # readings by data-startnotitie: team composition, §3-§5 commitments and tasks, 6.11 funding.
     "startnotitie-gebiedsteams-lochem": {
-        "roles": 46, "organisations": 46, "categories": 17, "target groups": 9, "figures": 26,
+        "roles": 46, "organisations": 46, "categories": 17, "target groups": 9, "figures": 28,
         "actions": 79, "strands": 10, "memberships": 50, "fundings": 7,
     },
     # Lokaal actieplan before: roles 0, organisations 59 (categories 0), target groups 10,
     # figures 0, actions 0 (49 by dcterms:source), strands 0, memberships 13, fundings 0. Its
     # strands (PvA items) are bg:definedIn the regional plan, so 0 here.
     "lokaal-actieplan-mo-bw-lochem-2018-2019": {
-        "roles": 18, "organisations": 75, "categories": 15, "target groups": 22, "figures": 8,
+        "roles": 18, "organisations": 75, "categories": 15, "target groups": 22, "figures": 10,
         "actions": 49, "strands": 0, "memberships": 21, "fundings": 9,
     },
 }

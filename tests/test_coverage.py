@@ -32,7 +32,7 @@ ID = "https://w3id.org/beleidsgraaf/id/"
 # +3, beleidsplan +2, startnotitie +2, bijlagen +1, lokaal +1); memberships stated in prose
 # (beleidsplan +3, bijlagen +1, lokaal +4: Wmo-regio Apeldoorn and the convenant Vangnet, as
 # counted by _memberships); figures in days and frequencies (beleidsplan +1, lokaal +2,
-# startnotitie +2).
+# startnotitie +2); target groups the text names (bijlagen +3, startnotitie +2).
 PINNED: dict[str, dict[str, int]] = {
     "regiovisie-bw-mo-2024-2026": {
         "roles": 16, "organisations": 51, "categories": 17, "target groups": 27, "figures": 22,
@@ -54,7 +54,7 @@ PINNED: dict[str, dict[str, int]] = {
     # 0, strands 0, memberships 5, fundings 0. After: 14 commitments and measures in prose in 3
     # strands (one per bijlage), the figures of the overview of bijlage 3 and bijlage 2.
     "bijlagen-beleidskader-sociaal-domein-lochem": {
-        "roles": 16, "organisations": 25, "categories": 4, "target groups": 27, "figures": 15,
+        "roles": 16, "organisations": 25, "categories": 4, "target groups": 30, "figures": 15,
         "actions": 14, "strands": 3, "memberships": 13, "fundings": 6,
     },
     # Startnotitie before issue 15 (same counting, main at af4219e): roles 0, organisations 26
@@ -62,7 +62,7 @@ PINNED: dict[str, dict[str, int]] = {
     # 44 actions and 7 strands by dcterms:source), memberships 4, fundings 0. After the two
     # readings by data-startnotitie: team composition, §3-§5 commitments and tasks, 6.11 funding.
     "startnotitie-gebiedsteams-lochem": {
-        "roles": 46, "organisations": 46, "categories": 17, "target groups": 9, "figures": 28,
+        "roles": 46, "organisations": 46, "categories": 17, "target groups": 11, "figures": 28,
         "actions": 79, "strands": 10, "memberships": 50, "fundings": 7,
     },
     # Lokaal actieplan before: roles 0, organisations 59 (categories 0), target groups 10,

@@ -33,6 +33,8 @@ ID = "https://w3id.org/beleidsgraaf/id/"
 # (beleidsplan +3, bijlagen +1, lokaal +4: Wmo-regio Apeldoorn and the convenant Vangnet, as
 # counted by _memberships); figures in days and frequencies (beleidsplan +1, lokaal +2,
 # startnotitie +2); target groups the text names (bijlagen +3, startnotitie +2).
+# Last batch: the convenant Vangnet's two partner kinds (maatschappelijk werk, schuldhulpverlening)
+# and the interne begeleidingsgroep's vertegenwoordigers (see the diffs printed by the pins).
 PINNED: dict[str, dict[str, int]] = {
     "regiovisie-bw-mo-2024-2026": {
         "roles": 16, "organisations": 51, "categories": 17, "target groups": 27, "figures": 22,
@@ -62,15 +64,15 @@ PINNED: dict[str, dict[str, int]] = {
     # 44 actions and 7 strands by dcterms:source), memberships 4, fundings 0. After the two
     # readings by data-startnotitie: team composition, §3-§5 commitments and tasks, 6.11 funding.
     "startnotitie-gebiedsteams-lochem": {
-        "roles": 46, "organisations": 46, "categories": 17, "target groups": 11, "figures": 28,
-        "actions": 79, "strands": 10, "memberships": 50, "fundings": 7,
+        "roles": 47, "organisations": 46, "categories": 17, "target groups": 11, "figures": 28,
+        "actions": 79, "strands": 10, "memberships": 51, "fundings": 7,
     },
     # Lokaal actieplan before: roles 0, organisations 59 (categories 0), target groups 10,
     # figures 0, actions 0 (49 by dcterms:source), strands 0, memberships 13, fundings 0. Its
     # strands (PvA items) are bg:definedIn the regional plan, so 0 here.
     "lokaal-actieplan-mo-bw-lochem-2018-2019": {
-        "roles": 18, "organisations": 75, "categories": 15, "target groups": 22, "figures": 10,
-        "actions": 49, "strands": 0, "memberships": 21, "fundings": 9,
+        "roles": 18, "organisations": 77, "categories": 17, "target groups": 22, "figures": 10,
+        "actions": 49, "strands": 0, "memberships": 23, "fundings": 9,
     },
 }
 

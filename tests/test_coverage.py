@@ -34,7 +34,8 @@ ID = "https://w3id.org/beleidsgraaf/id/"
 # counted by _memberships); figures in days and frequencies (beleidsplan +1, lokaal +2,
 # startnotitie +2); target groups the text names (bijlagen +3, startnotitie +2).
 # Last batch: the convenant Vangnet's two partner kinds (maatschappelijk werk, schuldhulpverlening)
-# and the interne begeleidingsgroep's vertegenwoordigers (see the diffs printed by the pins).
+# and the interne begeleidingsgroep's vertegenwoordigers: lokaal organisations and categories +2,
+# memberships +2; startnotitie roles +1, memberships +1.
 PINNED: dict[str, dict[str, int]] = {
     "regiovisie-bw-mo-2024-2026": {
         "roles": 16, "organisations": 51, "categories": 17, "target groups": 27, "figures": 22,

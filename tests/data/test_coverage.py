@@ -23,10 +23,21 @@ from beleidsgraaf.namespaces import BG, ID, ORG
 # target groups 15, figures 0, actions 40, strands 5, memberships 10, fundings 0. After the
 # second reading and a check by a second reader: the numbers below (27 sub-headings and 2
 # themes, 4 commitments in prose, the zorgkantoorregio of footnote 1).
+# The independent audit (data/audit/) added sources the readings had left unrecorded:
+# regiovisie target groups +2 (mensen met schulden, kinderen en jongeren), bijlagen roles +2
+# (professional, huisarts), startnotitie roles +1 (professional).
+# Encoding the audit's misses (data/audit/MISSES.md, engineer data): fundings +9 (regiovisie
+# +3, beleidsplan +2, startnotitie +2, bijlagen +1, lokaal +1); memberships stated in prose
+# (beleidsplan +3, bijlagen +1, lokaal +4: Wmo-regio Apeldoorn and the convenant Vangnet, as
+# counted by _memberships); figures in days and frequencies (beleidsplan +1, lokaal +2,
+# startnotitie +2); target groups the text names (bijlagen +3, startnotitie +2).
+# Last batch: the convenant Vangnet's two partner kinds (maatschappelijk werk, schuldhulpverlening)
+# and the interne begeleidingsgroep's vertegenwoordigers: lokaal organisations and categories +2,
+# memberships +2; startnotitie roles +1, memberships +1.
 PINNED: dict[str, dict[str, int]] = {
     "regiovisie-bw-mo-2024-2026": {
-        "roles": 16, "organisations": 51, "categories": 17, "target groups": 25, "figures": 22,
-        "actions": 44, "strands": 34, "memberships": 17, "fundings": 9,
+        "roles": 16, "organisations": 51, "categories": 17, "target groups": 27, "figures": 22,
+        "actions": 44, "strands": 34, "memberships": 17, "fundings": 12,
     },
     # Memberships are counted as the document states them (see _memberships: both ends cited
     # by the document, or an org:Membership it is the source of); the "before" figures in
@@ -37,30 +48,30 @@ PINNED: dict[str, dict[str, int]] = {
     # fundings 0. After four readings (data-beleidsplan): 31 activities of bijlage 3 in 9
     # strands, 22 commitments in prose, 2 strands grouping those outside chapter 4.
     "beleidsplan-jeugdhulp-wmo-lochem": {
-        "roles": 40, "organisations": 59, "categories": 18, "target groups": 27, "figures": 21,
-        "actions": 108, "strands": 42, "memberships": 28, "fundings": 11,
+        "roles": 40, "organisations": 59, "categories": 18, "target groups": 27, "figures": 22,
+        "actions": 108, "strands": 42, "memberships": 31, "fundings": 13,
     },
     # Bijlagen before issue 15: roles 0, organisations 18, target groups 0, figures 0, actions
     # 0, strands 0, memberships 5, fundings 0. After: 14 commitments and measures in prose in 3
     # strands (one per bijlage), the figures of the overview of bijlage 3 and bijlage 2.
     "bijlagen-beleidskader-sociaal-domein-lochem": {
-        "roles": 14, "organisations": 25, "categories": 4, "target groups": 27, "figures": 15,
-        "actions": 14, "strands": 3, "memberships": 12, "fundings": 5,
+        "roles": 16, "organisations": 25, "categories": 4, "target groups": 30, "figures": 15,
+        "actions": 14, "strands": 3, "memberships": 13, "fundings": 6,
     },
     # Startnotitie before issue 15 (same counting, main at af4219e): roles 0, organisations 26
     # (categories 0), target groups 3, figures 0, actions 0 and strands 0 (no bg:definedIn yet;
     # 44 actions and 7 strands by dcterms:source), memberships 4, fundings 0. After the two
     # readings by data-startnotitie: team composition, §3-§5 commitments and tasks, 6.11 funding.
     "startnotitie-gebiedsteams-lochem": {
-        "roles": 45, "organisations": 46, "categories": 17, "target groups": 9, "figures": 26,
-        "actions": 79, "strands": 10, "memberships": 50, "fundings": 5,
+        "roles": 47, "organisations": 46, "categories": 17, "target groups": 11, "figures": 28,
+        "actions": 79, "strands": 10, "memberships": 51, "fundings": 7,
     },
     # Lokaal actieplan before: roles 0, organisations 59 (categories 0), target groups 10,
     # figures 0, actions 0 (49 by dcterms:source), strands 0, memberships 13, fundings 0. Its
     # strands (PvA items) are bg:definedIn the regional plan, so 0 here.
     "lokaal-actieplan-mo-bw-lochem-2018-2019": {
-        "roles": 18, "organisations": 75, "categories": 15, "target groups": 22, "figures": 8,
-        "actions": 49, "strands": 0, "memberships": 17, "fundings": 8,
+        "roles": 18, "organisations": 77, "categories": 17, "target groups": 22, "figures": 10,
+        "actions": 49, "strands": 0, "memberships": 23, "fundings": 9,
     },
 }
 

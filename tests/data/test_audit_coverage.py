@@ -19,7 +19,7 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS, RDF
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 AUDIT = ROOT / "data" / "audit"
 SOURCES = ROOT / "data" / "sources"
 ID = "https://w3id.org/beleidsgraaf/id/"

@@ -92,7 +92,7 @@ def failing_client():
     from fastapi.testclient import TestClient
 
     from api.app import create_app
-    from beleidsgraaf.store import Store
+    from beleidsgraaf.backends.oxigraph_store import Store
 
     app = create_app(Store.in_memory())
 

@@ -138,7 +138,7 @@ class Settings(BaseSettings):
     # -- validation --------------------------------------------------------------------
     shacl_engine: Engine = Field(default=ShaclEngine.rudof, description=(
         "The SHACL engine: rudof (the Rust validator from PyPI pyrudof) or pyshacl (the reference, about ten "
-        "times slower); both give the same report (tests/test_shacl_engines.py, bench/shacl_compare.py)."))
+        "times slower); both give the same report (tests/core/test_shacl_engines.py, bench/shacl_compare.py)."))
     validation_timeout: PositiveFloat = Field(default=60.0, description=(
         "Seconds one validation may run; past it HTTP 504 saying how to split the file."))
     validation_memory_mb: PositiveInt = Field(default=2048, description=(

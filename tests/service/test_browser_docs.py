@@ -138,15 +138,8 @@ def test_yasgui_runs_a_query_and_an_example_offline(yasgui_installed, offline_pa
 @pytest.mark.slow
 def test_yasgui_results_never_link_a_script_iri(yasgui_installed, offline_page, live_base_url):
     page = offline_page
-    page.goto(live_base_url + "/yasgui")
-    page.locator(".yasqe .CodeMirror").first.wait_for()
-    page.locator(".yasqe .CodeMirror textarea").first.focus()
-    page.keyboard.press("Control+A")
-    page.keyboard.press("Delete")
-    page.keyboard.insert_text("SELECT ?x WHERE { VALUES ?x { <javascript:alert(document.domain)//> "
-                              "<https://example.org/a> } }")
-    page.locator(".tabPanel:visible .yasqe_queryButton").click()
-    page.locator(".tabPanel:visible .yasr table.dataTable tbody tr").first.wait_for()
+    run_in_yasgui(page, live_base_url, "SELECT ?x WHERE { VALUES ?x { <javascript:alert(document.domain)//> "
+                                       "<https://example.org/a> } }")
     links = page.locator(".tabPanel:visible .yasr table.dataTable a")
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert "https://example.org/a" in hrefs
@@ -174,14 +167,7 @@ def test_yasgui_draws_a_chart_offline(yasgui_installed, offline_page, live_base_
     assert len(counts) == 8 and counts == sorted(counts, reverse=True)
 
     page = offline_page
-    page.goto(live_base_url + "/yasgui")
-    page.locator(".yasqe .CodeMirror").first.wait_for()
-    page.locator(".yasqe .CodeMirror textarea").first.focus()
-    page.keyboard.press("Control+A")
-    page.keyboard.press("Delete")
-    page.keyboard.insert_text(CHART_QUERY)
-    page.locator(".tabPanel:visible .yasqe_queryButton").click()
-    page.locator(".tabPanel:visible .yasr table.dataTable tbody tr").first.wait_for()
+    run_in_yasgui(page, live_base_url, CHART_QUERY)
     page.locator(".tabPanel:visible .yasr button.select_chart").click()
     canvas = page.locator(".tabPanel:visible .yasr-chart-canvas canvas")
     canvas.wait_for()
@@ -194,3 +180,15 @@ def test_yasgui_draws_a_chart_offline(yasgui_installed, offline_page, live_base_
     page.select_option(".tabPanel:visible select.yasr-chart-kind", "pie")
     assert canvas.evaluate("c => Chart.getChart(c).config.type") == "pie"
     assert page.problems == []
+
+
+def run_in_yasgui(page, base_url: str, query: str) -> None:
+    """Open the editor, replace its query with `query`, run it and wait for the result table."""
+    page.goto(base_url + "/yasgui")
+    page.locator(".yasqe .CodeMirror").first.wait_for()
+    page.locator(".yasqe .CodeMirror textarea").first.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(query)
+    page.locator(".tabPanel:visible .yasqe_queryButton").click()
+    page.locator(".tabPanel:visible .yasr table.dataTable tbody tr").first.wait_for()

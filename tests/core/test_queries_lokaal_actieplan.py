@@ -144,9 +144,9 @@ def test_workload_per_post_for_this_document(run_query, shipped_graph):
                 for p in set(init) | set(part)}
     assert counts == expected
     # Read from the text: the projectleider MO/BW Lochem takes the initiative for 14 actions
-    # (1.2, 1.3, 1.4, 2.2, 2.3, 3.1, 5.18, 6.5, 8.1, 8.2, 9.1, 9.2, 10.1, 18.1) and supports 3
-    # (5.14, 6.2, 6.4).
-    assert counts[PL] == (14, 3, 17)
+    # (1.2, 1.3, 1.4, 2.2, 2.3, 3.1, 5.18, 6.5, 8.1, 8.2, 9.1, 9.2, 10.1, 18.1) and supports 4
+    # (5.14, 6.2, 6.4, and the procesbewaking of 5.12 since the audit of issue 15).
+    assert counts[PL] == (14, 4, 18)
     assert rows[0]["post"] == PL
     assert all(r["document"] == DOC for r in rows)
 

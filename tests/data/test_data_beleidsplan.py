@@ -204,7 +204,9 @@ def test_every_bullet_of_chapter_4_is_an_action(shipped_graph, source_lines):
 def test_action_roles(shipped_graph):
     g = shipped_graph
     act = lambda n: iri(f"actie/{SLUG}/{n}")
-    assert (act("4.1.5"), bg("initiator"), iri("functie/consulent-het-baken")) in g
+    # the body initiates, its post carries the action out (audit convention, issue 15)
+    assert (act("4.1.5"), bg("initiator"), iri("organisatie/het-baken")) in g
+    assert (act("4.1.5"), bg("performedBy"), iri("functie/consulent-het-baken")) in g
     assert (act("4.3.8"), bg("partner"), iri("organisatie/plusov")) in g
     assert (act("4.3.6"), bg("partner"), iri("organisatie/zorgkantoren")) in g
     assert (act("4.2.7"), bg("mentions"), iri("programma/multisysteem-therapie")) in g
@@ -350,7 +352,7 @@ def test_budgets_and_figures(shipped_graph):
     assert "budget van 9 miljoen euro" in text and "budget van 5,5 miljoen euro" in text
     figures = {f for f in g.subjects(RDF.type, bg("Figure")) if (f, bg("definedIn"), DOC) in g}
     assert all(g.value(f, URIRef(QUDT + "unit")) is not None for f in figures)
-    assert len(figures) == 21
+    assert len(figures) == 22
 
 
 def test_zorgregio_members_and_front_office_teams(shipped_graph):

@@ -105,7 +105,7 @@ EXPECTED = {
     "5.9": ({BSW}, {BSJ, BSP}, "2018-12", {"doorlopend"}),
     "5.10": ({BOWMO}, {SWL, "o:mee"}, "2018-12", set()),
     "5.11": ({BOWMO}, {SWL, "o:mee"}, "2018-12", set()),
-    "5.12": ({CZL, CGT, MHW}, set(), None, {"doorlopend", "monitoren"}),
+    "5.12": ({CZL, CGT, MHW}, {BOPG, "f:projectleider-mo-bw-lochem"}, None, {"doorlopend", "monitoren"}),
     "5.13": ({COM, MHW}, set(), None, {"doorlopend"}),
     "5.14": ({BOJ}, {BOPG, PL, SWL}, "2018-06", set()),
     "5.15": ({CZL, CGT}, {KMB}, "2018-03", set()),
@@ -118,11 +118,11 @@ EXPECTED = {
     "6.4": ({AMW}, {BOJ, BOWMO, BOPG, PL, "c:jeugdzorgorganisaties"}, None, set()),
     "6.5": ({PL, "f:accountmanager-mo-bw", BOPG, "f:accounthouder-jeugd", AMW, BOWMO}, {"c:zorgaanbieders"}, "2018-06", set()),
     "6.6": ({KWZ, CCJG}, set(), "2018-06", set()),
-    "6.7": ({BOWMO, DSWL, CZL, CGT}, set(), "2018-06", set()),
-    "6.8": ({BOWMO, DSWL, CZL, CGT}, set(), "2019-03", set()),
+    "6.7": ({BOWMO, DSWL, CZL, CGT}, {"c:ggz-aanbieders", "o:dorpsraden-lochem", "o:ixta-noa", "o:mee"}, "2018-06", set()),
+    "6.8": ({BOWMO, DSWL, CZL, CGT}, {"c:ggz-aanbieders", "o:dorpsraden-lochem", "o:ixta-noa", "o:mee"}, "2019-03", set()),
     "6.9": ({BOWMO}, set(), None, {"doorlopend"}),
     "6.10": ({CZL, CGT}, set(), None, {"doorlopend", "monitoren"}),
-    "6.11": ({KMB}, {CZL, CGT, CCJG}, None, {"doorlopend"}),
+    "6.11": ({KMB}, {CZL, CGT, CCJG, "o:regionale-toegang-bw-mo-midden-ijssel"}, None, {"doorlopend"}),
     "7.1": ({BOPG, CZL, CGT, "f:procescoordinator-multiproblem", "f:medewerker-publiekscontacten"}, set(), "2018-06", set()),
     "8.1": ({PL, CZL, CGT, BOPG}, set(), "2018-06", set()),
     "8.2": ({PL, CZL, CGT, BOPG}, set(), "2018-08", set()),
@@ -136,7 +136,7 @@ EXPECTED = {
     # RANDVOORWAARDEN OP ORDE
     "16.1": ({COM}, set(), "2018-04", set()),
     "17.1": ({COM}, set(), "2018-09", set()),
-    "18.1": ({PL}, set(), "2018-04", set()),
+    "18.1": ({PL}, {"o:regionale-toegang-bw-mo-midden-ijssel"}, "2018-04", set()),
 }
 
 

@@ -66,8 +66,8 @@ def cli(capsys, *argv) -> tuple[int, str, str]:
 
 @pytest.fixture()
 def no_built_store(monkeypatch, tmp_path):
-    """The CLI's query commands read the shipped data in memory, not a local build."""
-    monkeypatch.setenv("BELEIDSGRAAF_STORE", str(tmp_path / "no-store"))
+    """The CLI's query commands read the shipped data in memory (named explicitly: a missing folder is an error), not a local build."""
+    monkeypatch.setenv("BELEIDSGRAAF_STORE", "memory")
 
 
 def test_the_corpus_is_complete_and_described():
@@ -203,7 +203,7 @@ def test_malformed_parameters_of_canned_queries_exit_2(capsys, no_built_store):
 ], ids=lambda argv: argv[-1].rsplit("/", 1)[-1])
 @pytest.mark.slow
 def test_real_command_exits_2_without_traceback(argv, tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BELEIDSGRAAF_STORE": str(tmp_path / "no-store")}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BELEIDSGRAAF_STORE": "memory"}
     done = subprocess.run([sys.executable, "-m", "beleidsgraaf.cli", *argv], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stderr

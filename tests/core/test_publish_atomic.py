@@ -24,8 +24,7 @@ TRIPLES = 40_000  # large enough that one version takes a while to write
 WRITER = textwrap.dedent(f"""
     import sys
     import pyoxigraph as ox
-    from beleidsgraaf.processes import free_port
-from beleidsgraaf.published import PublishedArea
+    from beleidsgraaf.published import PublishedArea
 
     area = PublishedArea(sys.argv[1])
     graph = ox.NamedNode({GRAPH!r})

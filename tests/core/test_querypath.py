@@ -74,6 +74,7 @@ def many_actions(count: int) -> bytes:
     (deeply_nested(100_000), {400, 413, 422}),  # nesting deeper than any parser's stack
     (many_actions(40_000), {413}),  # within the body limit, far past the triple cap
 ], ids=["deep-nesting", "huge"])  # short ids: pytest puts the id in every child's environment
+@pytest.mark.slow
 def test_hostile_uploads_to_put_store_are_refused_in_the_sandbox(client, attack, statuses):
     assert put(client, PLAN).status_code == 201
     before = client.get("/store", params={"graph": GRAPH}, headers={"Accept": "application/n-triples"}).text
@@ -119,8 +120,7 @@ def _three_ways(client, tmp_path: Path) -> tuple[list, list, list]:
     path.write_bytes(REFERRING)
     cli: ValidationReport = validate_paths([path])
     return http, store, _results(cli)
-
-
+@pytest.mark.slow
 def test_validate_put_and_cli_see_the_same_background(client, tmp_path):
     violations = lambda rows: [r for r in rows if r[2] == "Violation"]  # noqa: E731
     http, store, cli = _three_ways(client, tmp_path)
@@ -229,8 +229,7 @@ def test_a_validation_child_that_sends_a_pickle_does_not_get_it_run(tmp_path):
     with pytest.raises(ValidationFailed):
         sandbox.validate(Upload(PLAN, "turtle", None, "invoer", False))
     assert not target.exists()
-
-
+@pytest.mark.slow
 def test_a_validation_report_survives_the_plain_reply(client):
     from beleidsgraaf.validation import ValidationReport
 

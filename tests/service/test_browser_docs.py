@@ -151,6 +151,7 @@ CHART_QUERY = ("SELECT ?soort (COUNT(?x) AS ?aantal) WHERE { ?x a ?soort } "
                "GROUP BY ?soort ORDER BY DESC(?aantal) ?soort LIMIT 8")
 
 
+@pytest.mark.slow
 def test_yasgui_draws_a_chart_offline(yasgui_installed, offline_page, live_base_url):
     """The "Grafiek" view draws the numbers of a SELECT answer with the bundled Chart.js:
     the bars are the counts /sparql gives for the same query, and the chart kind switches."""

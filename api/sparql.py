@@ -9,11 +9,12 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from beleidsgraaf import formats
 from beleidsgraaf.formats import FORM_TYPES, FORM_URLENCODED, GRAPH_TYPES, HTML, SPARQL_QUERY, SPARQL_UPDATE
+from beleidsgraaf.namespaces import FORMATS, SD
 from beleidsgraaf.sparql_syntax import decode_query
 
 from .result_responses import choose_media, offers_for, serialized, table
@@ -25,8 +26,6 @@ from .openapi_responses import BODY_ERRORS, FORBIDDEN, SPARQL_ANSWERS
 
 router = APIRouter(tags=["SPARQL"])
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
 UPDATE_REASON = ("SPARQL Update is not accepted here: this endpoint is read-only. "
                  "Change data by editing data/ and running 'beleidsgraaf build'.")
 EXAMPLE_NAMES = ["actions-for-goal", "search", "actions-by-deadline", "laws-cited"]

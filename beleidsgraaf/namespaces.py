@@ -48,3 +48,5 @@ SH = Namespace(PREFIXES["sh"])
 QUDT = Namespace(PREFIXES["qudt"])
 UNIT = Namespace(PREFIXES["unit"])
 RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")  # the SPARQL service description
+FORMATS = Namespace("http://www.w3.org/ns/formats/")  # W3C format IRIs

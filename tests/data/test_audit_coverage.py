@@ -19,13 +19,13 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS, RDF
 
+from beleidsgraaf import namespaces
+
 ROOT = Path(__file__).resolve().parents[2]
 AUDIT = ROOT / "data" / "audit"
 SOURCES = ROOT / "data" / "sources"
-ID = "https://w3id.org/beleidsgraaf/id/"
-BG = rdflib.Namespace("https://w3id.org/beleidsgraaf/def#")
-ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
-QUDT = rdflib.Namespace("http://qudt.org/schema/qudt/")
+ID = str(namespaces.ID)
+BG, ORG, QUDT = namespaces.BG, namespaces.ORG, namespaces.QUDT
 
 CATEGORIES = {
     "role", "organisation", "organisation-category", "target-group", "figure",

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 
 import pyoxigraph as ox
 
-from beleidsgraaf.namespaces import PREFIXES
+from beleidsgraaf.namespaces import expand
 from beleidsgraaf.errors import ParameterError
 from beleidsgraaf.formats import HTML, JSON
 from beleidsgraaf.queries import MAX_OFFSET, MAX_PAGE_SIZE, CannedQuery, Registry
@@ -136,7 +136,8 @@ def run(request: Request, query: CannedQuery) -> Response:
         return service(request).templates.TemplateResponse(request, "query.html", {
             "title": query.label("nl"), "query": query, "values": values, "result": None, "pages": None,
             "labelled": None, "names": parameter_names(service(request), query, values), "missing": missing})
-    sparql, substitutions = query.prepare(values)  # ParameterError -> 422 with the parameter named
+    # ParameterError -> 422 with the parameter named; a search query gets its matches from the index.
+    sparql, substitutions = query.prepare(values, finder=service(request).find)
     # Pick the format before running, so a 406 costs nothing.
     media = negotiate(request, _offers(query))
     result = service(request).store.query(sparql, substitutions=substitutions)
@@ -177,8 +178,7 @@ def resolve_names(c, query: CannedQuery, values: dict[str, str]) -> dict[str, st
         typed = values.get(param.name + NAME_SUFFIX, "").strip()
         if param.type.name != "iri" or resolved.get(param.name) or not typed:
             continue
-        class_iri = PREFIXES[param.pick_class.split(":")[0]] + param.pick_class.split(":")[1] \
-            if param.pick_class else None
+        class_iri = expand(param.pick_class) if param.pick_class else None
         hits = c.index().suggest(typed, limit=1, type_iri=class_iri) or c.index().search(typed, limit=1).hits
         if not hits:
             raise ParameterError(param.name, f"nothing named '{typed[:80]}' was found: pick a name from the "

@@ -4,14 +4,13 @@ package never imports the API."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Callable
 
 from beleidsgraaf.backends import QueryStore, is_remote_spec, is_store_spec, open_store
 from beleidsgraaf.settings import Settings, current_settings
 from beleidsgraaf.errors import UserError
-from beleidsgraaf.search_index import INDEX_FILE, SearchIndex
+from beleidsgraaf.search_index import SearchIndex, stored_index
 
 
 def _quiet(_: str) -> None:
@@ -91,11 +90,4 @@ def stored_search_index(spec: str | Path | None, cfg: Settings | None = None) ->
     cfg = cfg or current_settings()
     if is_store_spec(spec):
         return None
-    index_file = Path(spec or cfg.store_dir) / INDEX_FILE
-    if not index_file.is_file():
-        return None
-    try:
-        # An index from an older layout is rebuilt by the app (as for a store without one).
-        return SearchIndex(index_file) if SearchIndex.is_current(index_file) else None
-    except sqlite3.Error:  # e.g. a store folder this user may not write to (WAL needs it)
-        return None
+    return stored_index(Path(spec or cfg.store_dir))

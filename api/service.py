@@ -25,6 +25,7 @@ from beleidsgraaf.backends.oxigraph_store import Store
 from beleidsgraaf.validation_sandbox import Sandbox
 
 from .capacity import Slots
+from .dutch import TYPE_NAMES, heading
 
 HERE = Path(__file__).resolve().parent
 
@@ -62,6 +63,10 @@ class Service:
                 self.search_index = SearchIndex.temporary(self.store, self.settings)
             return self.search_index
 
+    def find(self, text: str, limit: int, class_iri: str | None = None) -> list[str]:
+        """The best matches of `text` in the index, for a canned query answered by it."""
+        return self.index().find(text, limit, class_iri)
+
     # -- queries -----------------------------------------------------------------------
 
     def run(self, name: str, *, store: QueryStore | None = None, **params) -> list[dict[str, Any]]:
@@ -69,7 +74,7 @@ class Service:
         return self.run_query(self.internal.get(name), store=store, **params)
 
     def run_query(self, query, *, store: QueryStore | None = None, **params) -> list[dict[str, Any]]:
-        sparql, substitutions = query.prepare(params)
+        sparql, substitutions = query.prepare(params, finder=self.find)
         result = (store or self.store).query(sparql, substitutions=substitutions)
         try:
             variables = [v.value for v in result.variables]
@@ -155,4 +160,6 @@ def make_templates(holder: dict) -> Jinja2Templates:
     env.tests["linkable"] = lambda target: linkable(target if isinstance(target, str) or target is None
                                                     else href(target))
     env.globals["prefixes"] = PREFIXES
+    env.filters["heading"] = heading
+    env.globals["type_names"] = TYPE_NAMES
     return templates

@@ -28,7 +28,7 @@ router = APIRouter(tags=["SPARQL"])
 
 UPDATE_REASON = ("SPARQL Update is not accepted here: this endpoint is read-only. "
                  "Change data by editing data/ and running 'beleidsgraaf build'.")
-EXAMPLE_NAMES = ["actions-for-goal", "search", "actions-by-deadline", "laws-cited"]
+EXAMPLE_NAMES = ["actions-for-goal", "who-delivers", "actions-by-deadline", "laws-cited"]
 
 # An absolute IRI as graph names are: a scheme, then the characters of a URI (RFC 3986) with
 # anything else %-encoded. The OpenAPI document and the check below use the same pattern.

@@ -74,4 +74,6 @@ def editor_config(request: Request):
 def _examples(request: Request) -> list[dict]:
     registry = service(request).canned
     names = EXAMPLE_NAMES + [n for n in registry.names() if n not in EXAMPLE_NAMES]
-    return [{"name": n, "label": registry.get(n).label("nl"), "query": registry.get(n).sparql} for n in names]
+    # A query answered by the search index is no example: its SPARQL alone has no matches to read.
+    return [{"name": n, "label": registry.get(n).label("nl"), "query": registry.get(n).sparql} for n in names
+            if registry.get(n).index is None]

@@ -319,10 +319,14 @@ def _cmd_queries(args) -> int:
 def _cmd_query(args) -> int:
     from .backends import open_store
     from .queries import registry
+    from .search_index import index_for
 
     query = registry().get(args.name)
-    sparql, substitutions = query.prepare(_parse_params(args.param))
-    result = open_store(log=_err).query(sparql, substitutions=substitutions)
+    values = _parse_params(args.param)
+    query.bind(values)  # a wrong parameter is reported before the store is opened
+    store = open_store(log=_err)
+    sparql, substitutions = query.prepare(values, finder=lambda *how: index_for(store).find(*how))
+    result = store.query(sparql, substitutions=substitutions)
     _print_result(result, args.format)
     return EXIT_OK
 

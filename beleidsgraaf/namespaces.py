@@ -32,6 +32,14 @@ PREFIXES = {
     "unit": "http://qudt.org/vocab/unit/",
 }
 
+
+
+def expand(curie: str) -> str:
+    """The IRI of a CURIE such as skos:Concept; a KeyError names an unknown prefix."""
+    prefix, _, local = curie.partition(":")
+    return PREFIXES[prefix] + local
+
+
 BG = Namespace(PREFIXES["bg"])
 ID = Namespace(PREFIXES["id"])
 GRAPH = Namespace(DEFAULT_BASE + "graph/")

@@ -9,6 +9,13 @@ counts (``pagination: organisation``) and declares the integer parameters ``limi
 ``offset``. SPARQL cannot bind LIMIT or OFFSET, so these two are the one exception to
 substitution: the query's single ``LIMIT <default>`` clause is rewritten from the two
 checked whole numbers (never from the text the user sent).
+
+A query that finds things by words is answered by the full-text search index, not by a
+substring scan in SPARQL: its header names the text parameter, the variable for the things
+found and the variable for their rank (``index: {text: text, found: entity, rank: rank}``,
+optionally ``class: skos:Concept``). The index's page of matches, in rank order, becomes a
+VALUES table at the start of the query's WHERE group (IRIs and whole numbers from the index,
+each a checked term: the user's text is never query text); the query adds the details.
 """
 
 from __future__ import annotations
@@ -19,13 +26,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 import pyoxigraph as ox
 import yaml
 
 from .settings import Settings, current_settings
-from .namespaces import XSD
+from .backends.values import bind_rows
+from .namespaces import XSD, expand
 from .errors import ParameterError, UnknownQueryError, UserError
 
 HEADER_PREFIX = "#+"
@@ -130,6 +138,22 @@ class Parameter:
     pick_class: str | None = None
 
 
+# finder(text, how_many, class_iri) -> the IRIs of the best matches, best first.
+Finder = Callable[[str, int, "str | None"], list[str]]
+
+
+@dataclass(frozen=True)
+class IndexSearch:
+    """A query answered by the search index: which parameter holds the words, which
+    variables receive the things found and their rank (1 = best), and optionally the class
+    they must be members of."""
+
+    text: str
+    found: str
+    rank: str
+    class_iri: str | None = None
+
+
 @dataclass(frozen=True)
 class Page:
     """Which page of a paged query: at most `limit` values of the paged variables (one
@@ -159,6 +183,7 @@ class CannedQuery:
     tags: tuple[str, ...] = ()
     query_form: str = "SELECT"
     pagination: tuple[str, ...] | None = None  # the variables whose combinations a page counts
+    index: IndexSearch | None = None
 
     def label(self, lang: str = "nl") -> str:
         return self.title.get(lang) or next(iter(self.title.values()), self.name)
@@ -185,14 +210,29 @@ class CannedQuery:
                 substitutions[param.name] = param.type.coerce(param.name, raw)
         return substitutions
 
-    def prepare(self, values: Mapping[str, object]) -> tuple[str, dict[str, object]]:
-        """The SPARQL text for the requested page and the engine substitutions."""
+    def prepare(self, values: Mapping[str, object], finder: Finder | None = None) -> tuple[str, dict[str, object]]:
+        """The SPARQL text for the requested page and the engine substitutions. A query
+        answered by the search index needs `finder` (e.g. `SearchIndex.find`)."""
         substitutions = self.bind(values)
+        if self.index is not None:
+            return self._with_found(values, substitutions, finder), substitutions
         if self.pagination is None:
             return self.sparql, substitutions
         page = self.page(values)
         sparql = LIMIT_CLAUSE.sub(f"LIMIT {page.limit:d} OFFSET {page.offset:d}", self.sparql, count=1)
         return sparql, substitutions
+
+    def _with_found(self, values: Mapping[str, object], substitutions: dict, finder: Finder | None) -> str:
+        """The query with the index's page of matches as a VALUES table of (thing, rank)."""
+        if finder is None:
+            raise TypeError(f"query '{self.name}' is answered by the search index: pass a finder")
+        page = self.page(values)
+        text = substitutions[self.index.text].value
+        found = finder(text, page.offset + page.limit, self.index.class_iri)[page.offset:page.offset + page.limit]
+        integer = ox.NamedNode(XSD + "integer")
+        rows = [(ox.NamedNode(iri), ox.Literal(str(page.offset + n), datatype=integer))
+                for n, iri in enumerate(found, start=1)]
+        return bind_rows(self.sparql, (self.index.found, self.index.rank), rows)
 
     def page(self, values: Mapping[str, object]) -> Page | None:
         """The page asked for, or None for a query without pages."""
@@ -252,18 +292,44 @@ def parse_query_file(path: Path) -> CannedQuery:
     sparql = "\n".join(body_lines).strip() + "\n"
     form = _query_form(sparql)
     pagination = meta.get("pagination")
+    index = _index_search(path, meta.get("index"), params, sparql)
     if pagination is not None:
         pagination = tuple(str(pagination).split())
-        _check_pagination(path, pagination, params, sparql)
+        _check_pagination(path, pagination, params, sparql, paged_by_index=index is not None)
+    elif index is not None:
+        raise QueryFileError(f"{path}: a query answered by the search index is paged: add 'pagination' "
+                             f"with limit and offset parameters")
     return CannedQuery(name=name, title=_lang_map(meta["title"]), description=_lang_map(meta["description"]),
                        sparql=sparql, path=path, parameters=params, tags=tuple(meta.get("tags") or ()),
-                       query_form=form, pagination=pagination)
+                       query_form=form, pagination=pagination, index=index)
 
 
-def _check_pagination(path: Path, variables: tuple[str, ...], params: tuple[Parameter, ...], sparql: str) -> None:
+def _index_search(path: Path, spec, params: tuple[Parameter, ...], sparql: str) -> IndexSearch | None:
+    """The header's `index:` entry, checked against the parameters and the query text."""
+    if spec is None:
+        return None
+    if not isinstance(spec, dict) or not {"text", "found", "rank"} <= set(spec):
+        raise QueryFileError(f"{path}: 'index' names the text parameter and the variables for the things "
+                             f"found and their rank, e.g. 'index: {{text: text, found: entity, rank: rank}}'")
+    text, found, rank = str(spec["text"]), str(spec["found"]), str(spec["rank"])
+    if not any(p.name == text and p.type.name == "string" for p in params):
+        raise QueryFileError(f"{path}: 'index' takes its words from '{text}', which is no string parameter")
+    for variable in (found, rank):
+        if not re.search(r"\?" + re.escape(variable) + r"\b", sparql):
+            raise QueryFileError(f"{path}: 'index' binds ?{variable}, which the query does not use")
+    try:
+        class_iri = expand(str(spec["class"])) if spec.get("class") else None
+    except KeyError:
+        raise QueryFileError(f"{path}: 'index' class {spec['class']} has an unknown prefix") from None
+    return IndexSearch(text=text, found=found, rank=rank, class_iri=class_iri)
+
+
+def _check_pagination(path: Path, variables: tuple[str, ...], params: tuple[Parameter, ...], sparql: str,
+                      paged_by_index: bool = False) -> None:
     """A paged query declares integer limit and offset parameters with defaults and holds
     exactly one LIMIT clause, with the default page size and without OFFSET (the file as
-    it stands answers the first page)."""
+    it stands answers the first page). A query answered by the search index gets its page
+    from the index, so it holds no LIMIT at all."""
     by_name = {p.name: p for p in params}
     for name in PAGE_PARAMETERS:
         param = by_name.get(name)
@@ -271,6 +337,11 @@ def _check_pagination(path: Path, variables: tuple[str, ...], params: tuple[Para
             raise QueryFileError(f"{path}: 'pagination' needs an integer parameter '{name}' with a default")
     # Counted in the whole text, comments included, so that the rewrite can't hit a comment.
     clauses = LIMIT_CLAUSE.findall(sparql)
+    if paged_by_index:
+        if clauses:
+            raise QueryFileError(f"{path}: a query answered by the search index gets its page from the index: "
+                                 f"remove 'LIMIT {clauses[0]}'")
+        clauses = [by_name["limit"].default]
     if clauses != [by_name["limit"].default]:
         raise QueryFileError(f"{path}: a paged query holds exactly one 'LIMIT {by_name['limit'].default}' "
                              f"(the default page, not in a comment either), found "

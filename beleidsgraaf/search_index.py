@@ -315,6 +315,22 @@ class SearchIndex:
             return Results([], 0, [], [])
         db = self._reader()
         filters, args = _filters(type_label, document_label)
+        page = self._ranked(db, text, expression, filters, args, limit)
+        hits = [_hit(row, set(wanted), " ".join(stems(text))) for row in page]
+        total, types, documents = self._facets(db, expression, filters, args)
+        return Results(hits, total, types, documents)
+
+    def find(self, text: str, limit: int, class_iri: str | None = None) -> list[str]:
+        """The IRIs of the `limit` best matches, best first, optionally only members of
+        `class_iri`: what a canned query answered by the index gets (no facets, no snippets)."""
+        expression, _ = self.expression(text)
+        if expression is None:
+            return []
+        db = self._reader()
+        filters, args = _filters(None, None, class_iri)
+        return [row[1] for row in self._ranked(db, text, expression, filters, args, limit)]
+
+    def _ranked(self, db, text: str, expression: str, filters: str, args: tuple, limit: int) -> list[tuple]:
         query_stems = stems(text)
         key = " ".join(query_stems)
         # From the narrowest match to the widest, each a bounded set: the notation asked for
@@ -329,10 +345,7 @@ class SearchIndex:
         found.add(_ranked_matches(db, NAME_COLUMNS + " : (" + expression + ")", filters, args), phase=0)
         if len(found) < limit:
             found.add(_ranked_matches(db, expression, filters, args), phase=1)
-        page = self._best(db, found, query_stems, limit)
-        hits = [_hit(row, set(wanted), key) for row in page]
-        total, types, documents = self._facets(db, expression, filters, args)
-        return Results(hits, total, types, documents)
+        return self._best(db, found, query_stems, limit)
 
     def _best(self, db, found: "Candidates", query_stems: list[str], limit: int) -> list[tuple]:
         """The `limit` best of the candidates, read in full (texts only for these)."""
@@ -402,6 +415,25 @@ class SearchIndex:
         query_stems = [stem(w) for w in typed]
         key = " ".join(query_stems)
         return [_hit(row, set(query_stems), key) for row in self._best(db, found, query_stems, limit)]
+
+
+def stored_index(folder: Path) -> SearchIndex | None:
+    """The index `beleidsgraaf build` wrote into a store folder, if it has the current layout."""
+    index_file = Path(folder) / INDEX_FILE
+    if not index_file.is_file():
+        return None
+    try:
+        # An index from an older layout is rebuilt by the caller (as for a store without one).
+        return SearchIndex(index_file) if SearchIndex.is_current(index_file) else None
+    except sqlite3.Error:  # e.g. a store folder this user may not write to (WAL needs it)
+        return None
+
+
+def index_for(store, cfg: Settings | None = None) -> SearchIndex:
+    """The index of `store`: the one built with an on-disk store, else one built now from
+    the store (memory, rdflib and remote stores come without one)."""
+    folder = getattr(store, "folder", None)
+    return (stored_index(folder) if folder else None) or SearchIndex.temporary(store, cfg)
 
 
 class Candidates:

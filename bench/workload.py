@@ -33,6 +33,9 @@ class BenchQuery:
     tags: tuple[str, ...] = ()
     substitutions: dict[str, object] = field(default_factory=dict)
     http_params: dict[str, str] = field(default_factory=dict)
+    # Answered by the service's search index (its matches become a VALUES table): an engine
+    # alone cannot run it, so only the service is measured.
+    index_backed: bool = False
 
     @property
     def accept(self) -> str:
@@ -77,7 +80,8 @@ def canned_queries(reg: Registry | None = None) -> list[BenchQuery]:
     for query in reg or registry():
         values = example_values(query)
         out.append(BenchQuery(name=query.name, kind="canned", sparql=query.sparql, form=query.query_form,
-                              tags=query.tags, substitutions=query.bind(values), http_params=values))
+                              tags=query.tags, substitutions=query.bind(values), http_params=values,
+                              index_backed=query.index is not None))
     return out
 
 

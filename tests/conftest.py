@@ -13,6 +13,7 @@ from beleidsgraaf.shipped import shipped_graph as load_shipped_graph
 from beleidsgraaf.queries import registry
 from beleidsgraaf.results import rows_as_dicts
 from beleidsgraaf.backends.oxigraph_store import Store
+from beleidsgraaf.search_index import SearchIndex
 from tests.support import BACKENDS
 
 
@@ -42,11 +43,18 @@ def shipped_store():
 
 
 @pytest.fixture(scope="session")
-def run_query(shipped_store):
+def shipped_index(shipped_store):
+    """The search index of the shipped store (what the search queries find with)."""
+    return SearchIndex.temporary(shipped_store)
+
+
+@pytest.fixture(scope="session")
+def run_query(shipped_store, shipped_index):
     """run_query(name, **params) -> list of {variable: plain value or None}."""
 
     def run(name: str, **params):
-        sparql, substitutions = registry().get(name).prepare(params)  # a paged query: the page asked for
+        # A paged query: the page asked for; a search query: the index's matches.
+        sparql, substitutions = registry().get(name).prepare(params, finder=shipped_index.find)
         return rows_as_dicts(shipped_store.query(sparql, substitutions=substitutions))
 
     return run

@@ -19,8 +19,9 @@ from ..errors import QueryError
 
 
 class Store:
-    def __init__(self, oxstore: ox.Store):
+    def __init__(self, oxstore: ox.Store, folder: Path | None = None):
         self._store = oxstore
+        self.folder = folder  # an on-disk store's folder (its search index lies there), else None
 
     # -- opening -----------------------------------------------------------------------
 
@@ -31,8 +32,8 @@ class Store:
     @classmethod
     def open(cls, path: Path, *, read_only: bool = True) -> "Store":
         if read_only:
-            return cls(ox.Store.read_only(str(path)))
-        return cls(ox.Store(str(path)))
+            return cls(ox.Store.read_only(str(path)), Path(path).resolve())
+        return cls(ox.Store(str(path)), Path(path).resolve())
 
     @classmethod
     def shipped(cls, cfg: Settings | None = None) -> "Store":

@@ -51,6 +51,11 @@ class PooledStore:
         grace.daemon = True
         grace.start()
 
+    @property
+    def folder(self) -> Path:
+        """The store version served (its search index lies there)."""
+        return self.version
+
     def query(self, sparql: str, **options):
         return self.pool.query(sparql, **options)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 
@@ -80,13 +80,30 @@ def term_text(name: str, value) -> str:
 
 
 def values_block(substitutions: Mapping[str, object]) -> str:
-    names = list(substitutions)
+    return rows_block(list(substitutions), [tuple(substitutions.values())])
+
+
+def rows_block(names: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """`VALUES (?a ?b) { (<x> "y") (<z> "w") }`: any number of rows, each term checked."""
     for name in names:
         if not VARIABLE_NAME.fullmatch(name):
             raise QueryError(f"'{name}' is not a SPARQL variable name")
     variables = " ".join("?" + n for n in names)
-    row = " ".join(term_text(n, substitutions[n]) for n in names)
-    return f"VALUES ({variables}) {{ ({row}) }}"
+    lines = []
+    for row in rows:
+        if len(row) != len(names):
+            raise QueryError(f"a row of {len(row)} values for {len(names)} variables")
+        lines.append("(" + " ".join(term_text(n, v) for n, v in zip(names, row)) + ")")
+    return f"VALUES ({variables}) {{ {' '.join(lines)} }}"
+
+
+def bind_rows(sparql: str, names: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """`sparql` with a table of bindings (e.g. the things a search found, with their rank)
+    as a VALUES block at the start of the top-level WHERE group only: the query must use
+    these variables there (a sub-SELECT sees them only through its outer group)."""
+    tokens = tokenize(sparql)
+    where = _top_level_where(tokens)
+    return _insert_block(sparql, tokens, where, rows_block(names, rows))
 
 
 def bind_values(sparql: str, substitutions: Mapping[str, object] | None) -> str:
@@ -97,10 +114,7 @@ def bind_values(sparql: str, substitutions: Mapping[str, object] | None) -> str:
     where = _top_level_where(tokens)
     inserts: list[tuple[int, str]] = []
     _plan(tokens, where, dict(substitutions), inserts)
-    for position, text in sorted(inserts, reverse=True):
-        separator = "" if sparql[position:position + 1].isspace() else " "
-        sparql = sparql[:position] + text + separator + sparql[position:]
-    return sparql
+    return _apply(sparql, inserts)
 
 
 def has_dataset_clause(sparql: str) -> bool:
@@ -125,20 +139,34 @@ def _plan(tokens: list[Token], open_index: int, substitutions: dict, inserts: li
     """Put a VALUES block at the start of the group opened at tokens[open_index], and into
     the sub-SELECTs inside it that project one of the variables."""
     close_index = _matching(tokens, open_index)
-    first = tokens[open_index + 1] if open_index + 1 < close_index else None
-    block = values_block(substitutions)
-    if first is not None and first.keyword == "SELECT":
-        # The group is a bare sub-SELECT: `{ SELECT ... }` cannot take a VALUES beside it
-        # without braces of its own.
-        inserts.append((tokens[open_index].end, f" {block} {{"))
-        inserts.append((tokens[close_index].start, "} "))
-    else:
-        inserts.append((tokens[open_index].end, f" {block}"))
+    inserts.extend(_block_inserts(tokens, open_index, close_index, values_block(substitutions)))
     for select_index in _sub_selects(tokens, open_index, close_index):
         projected, group = _projection(tokens, select_index)
         inner = {n: v for n, v in substitutions.items() if projected is None or n in projected}
         if inner:
             _plan(tokens, group, inner, inserts)
+
+
+def _block_inserts(tokens: list[Token], open_index: int, close_index: int, block: str) -> list[tuple[int, str]]:
+    """Where and what to insert so the group opened at tokens[open_index] starts with `block`."""
+    first = tokens[open_index + 1] if open_index + 1 < close_index else None
+    if first is not None and first.keyword == "SELECT":
+        # The group is a bare sub-SELECT: `{ SELECT ... }` cannot take a VALUES beside it
+        # without braces of its own.
+        return [(tokens[open_index].end, f" {block} {{"), (tokens[close_index].start, "} ")]
+    return [(tokens[open_index].end, f" {block}")]
+
+
+def _insert_block(sparql: str, tokens: list[Token], open_index: int, block: str) -> str:
+    inserts = _block_inserts(tokens, open_index, _matching(tokens, open_index), block)
+    return _apply(sparql, inserts)
+
+
+def _apply(sparql: str, inserts: list[tuple[int, str]]) -> str:
+    for position, text in sorted(inserts, reverse=True):
+        separator = "" if sparql[position:position + 1].isspace() else " "
+        sparql = sparql[:position] + text + separator + sparql[position:]
+    return sparql
 
 
 def _top_level_where(tokens: list[Token]) -> int:

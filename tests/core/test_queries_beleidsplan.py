@@ -113,3 +113,9 @@ def test_documents_related(run_query, shipped_graph):
     assert ("http://www.w3.org/ns/prov#wasRevisionOf", ID + "document/beleidsplan-jeugdhulp-2015-lochem-zutphen") in out
     pp = [r for r in rows if r["other"] == ID + "document/programmaplan-wmo-jeugdhulp-2020-2022"]
     assert pp[0]["publishers"] == "regio Midden-IJssel/Oost-Veluwe"
+
+
+def test_concept_finds_through_a_typo_and_only_concepts(run_query):
+    rows = run_query("concept", term="normalseren")  # one letter left out
+    assert rows[0]["concept"] == f"{ID}begrip/{SLUG}/normaliseren"
+    assert all("/begrip/" in r["concept"] for r in rows)

@@ -154,6 +154,27 @@ def test_search_is_accent_insensitive(run_query):
     assert plain and plain == accented
 
 
+def test_search_ranks_the_notation_asked_for_first(run_query):
+    rows = run_query("search", text="doelstelling 1")
+    assert rows[0]["entity"] == GOAL_1
+    ranks = [int(r["rank"]) for r in rows]
+    assert ranks[0] == 1 and ranks == sorted(ranks)
+
+
+def test_search_tolerates_a_typo_and_word_order(run_query):
+    assert any("dakloosheid" in (r["entityLabel"] or "").lower() for r in run_query("search", text="daklooshied"))
+    forward = [r["entity"] for r in run_query("search", text="beschermd wonen", limit="1000")]
+    backward = [r["entity"] for r in run_query("search", text="wonen beschermd", limit="1000")]
+    assert forward and set(forward) == set(backward)
+
+
+def test_search_pages_follow_the_ranking(run_query):
+    whole = list(dict.fromkeys(r["entity"] for r in run_query("search", text="zorg", limit="12")))
+    first = list(dict.fromkeys(r["entity"] for r in run_query("search", text="zorg", limit="6")))
+    second = list(dict.fromkeys(r["entity"] for r in run_query("search", text="zorg", limit="6", offset="6")))
+    assert len(whole) == 12 and first + second == whole
+
+
 def test_search_finds_notations(run_query):
     rows = run_query("search", text="1.3")
     assert any(r["entity"].endswith("/1.3") for r in rows)

@@ -44,12 +44,13 @@ def test_every_query_has_a_test_on_the_shipped_data(query):
 
 
 @pytest.mark.parametrize("query", ALL, ids=[q.name for q in ALL])
-def test_every_query_runs_with_its_defaults(query, shipped_store):
+def test_every_query_runs_with_its_defaults(query, shipped_store, shipped_index):
     required = [p for p in query.parameters if p.required]
     values = {p.name: "x" for p in required if p.type.name == "string"}
     if any(p.type.name != "string" for p in required):
         pytest.skip("needs a non-string parameter without default")
-    shipped_store.query(query.sparql, substitutions=query.bind(values))
+    sparql, substitutions = query.prepare(values, finder=shipped_index.find)
+    shipped_store.query(sparql, substitutions=substitutions)
 
 
 @pytest.mark.parametrize("hostile", [
@@ -70,10 +71,13 @@ def test_hostile_iri_values_are_rejected_or_inert(hostile, run_query):
 
 
 @pytest.mark.parametrize("text", ['") } SELECT * WHERE { ?s ?p ?o } #', "a\nb", "'; DROP", "\\u0022", "?entity"])
-def test_string_values_are_literals_not_query_text(text, run_query):
+def test_string_values_are_literals_not_query_text(text, run_query, shipped_index):
+    """The text reaches the query only as one literal (echoed unchanged); the things found
+    are exactly the index's matches for its words, in the index's order."""
     rows = run_query("search", text=text)
     assert all(r["text"] == text for r in rows)
-    assert len(rows) < 20
+    found = list(dict.fromkeys(r["entity"] for r in rows))
+    assert found == shipped_index.find(text, 100)
 
 
 def test_unknown_query_suggests_close_names():
@@ -106,3 +110,44 @@ def test_internal_queries_parse_and_project_their_parameters():
         for param in query.parameters:
             if query.query_form == "SELECT":
                 assert param.name in projection(query.sparql), f"{query.name}: SELECT must list ?{param.name}"
+
+
+INDEX_HEADER = """#+ title: t
+#+ description: d
+#+ index: {index}
+#+ pagination: entity
+#+ params:
+#+   text: {{type: string, description: words}}
+#+   limit: {{type: integer, default: 10, description: page}}
+#+   offset: {{type: integer, default: 0, description: skip}}
+"""
+
+
+@pytest.mark.parametrize("index, body, message", [
+    ("{text: text, found: entity}", "SELECT ?entity ?rank ?text WHERE { }", "names the text parameter"),
+    ("{text: words, found: entity, rank: rank}", "SELECT ?entity ?rank ?text WHERE { }", "no string parameter"),
+    ("{text: text, found: thing, rank: rank}", "SELECT ?entity ?rank ?text WHERE { }", "binds ?thing"),
+    ("{text: text, found: entity, rank: rank, class: 'zz:Thing'}", "SELECT ?entity ?rank ?text WHERE { }",
+     "unknown prefix"),
+    ("{text: text, found: entity, rank: rank}", "SELECT ?entity ?rank ?text WHERE { } LIMIT 10", "remove 'LIMIT 10'"),
+])
+def test_a_malformed_index_header_is_reported_with_its_file(tmp_path, index, body, message):
+    bad = tmp_path / "bad-index.rq"
+    bad.write_text(INDEX_HEADER.format(index=index) + body + "\n", encoding="utf-8")
+    with pytest.raises(Exception, match=re.escape(message)) as caught:
+        parse_query_file(bad)
+    assert "bad-index.rq" in str(caught.value)
+
+
+def test_an_index_query_without_pages_is_refused(tmp_path):
+    bad = tmp_path / "unpaged.rq"
+    bad.write_text("#+ title: t\n#+ description: d\n#+ index: {text: text, found: entity, rank: rank}\n"
+                   "#+ params:\n#+   text: {type: string, description: words}\n"
+                   "SELECT ?entity ?rank ?text WHERE { }\n", encoding="utf-8")
+    with pytest.raises(Exception, match="is paged"):
+        parse_query_file(bad)
+
+
+def test_an_index_query_needs_a_finder():
+    with pytest.raises(TypeError, match="search index"):
+        registry().get("search").prepare({"text": "zorg"})

@@ -37,6 +37,7 @@ from beleidsgraaf.settings import current_settings as project_settings
 from beleidsgraaf.errors import ParameterError
 from beleidsgraaf.queries import CannedQuery, registry
 from beleidsgraaf.backends.oxigraph_store import Store, read_shipped_quads
+from beleidsgraaf.search_index import SearchIndex
 
 NO_MATCH_IRI = ID + "zz-geen-treffer/"
 MARKER = "zq-vijandig-"  # in no label of the shipped data
@@ -88,10 +89,24 @@ def test_paged_limits_refuse_anything_but_whole_numbers(value):
                     for p in query.variable_parameters if p.required}
         for name in ("limit", "offset"):
             with pytest.raises(ParameterError) as caught:
-                query.prepare({**required, name: value})
+                query.prepare({**required, name: value}, finder=_numbered_finder([]))
             assert caught.value.parameter == name
-        sparql, _ = query.prepare({**required, "limit": "3", "offset": "6"})
-        assert sparql.count("LIMIT 3 OFFSET 6") == 1
+        asked: list[int] = []
+        sparql, _ = query.prepare({**required, "limit": "3", "offset": "6"}, finder=_numbered_finder(asked))
+        if query.index is None:
+            assert sparql.count("LIMIT 3 OFFSET 6") == 1
+        else:  # the index pages: matches 7 to 9 of the first 9, with their ranks
+            assert asked == [9] and "LIMIT" not in sparql and "OFFSET" not in sparql
+            ranks = re.findall(r'<urn:x:found-(\d+)> "(\d+)"', sparql)
+            assert ranks == [("7", "7"), ("8", "8"), ("9", "9")]
+
+
+def _numbered_finder(asked: list[int]):
+    """A stand-in for the search index: the first `limit` of a numbered list of things."""
+    def find(text: str, limit: int, class_iri: str | None = None) -> list[str]:
+        asked.append(limit)
+        return [f"urn:x:found-{n}" for n in range(1, limit + 1)]
+    return find
 
 
 # -- a store of our own, which the tests may rename entities in and plant entities into ----
@@ -102,11 +117,14 @@ class Scratch:
         self.ox = ox.Store()
         self.ox.bulk_extend(read_shipped_quads(project_settings()))
         self.store = Store(self.ox)
-        self.client = TestClient(create_app(self.store))
+        # The service and the Python layer find with the same index, which follows the plants.
+        self.index = SearchIndex.temporary(self.store)
+        self.client = TestClient(create_app(self.store, search_index=self.index))
         self.counter = itertools.count()
 
     def answer(self, query: CannedQuery, values: dict) -> tuple[list[str], list[tuple]]:
-        result = self.store.query(query.sparql, substitutions=query.bind(values))
+        sparql, substitutions = query.prepare(values, finder=self.index.find)
+        result = self.store.query(sparql, substitutions=substitutions)
         return _canonical(result)
 
     def http(self, query: CannedQuery, values: dict):
@@ -134,10 +152,12 @@ class Scratch:
                      (ox.NamedNode(SKOS + "prefLabel"), ox.Literal(label, language="nl")),
                      (SOURCE, ox.NamedNode(SAMPLES["document"]))]:
             self.ox.add(ox.Quad(entity, p, o, PLANT_GRAPH))
+        self.index.update_graph(self.store, PLANT_GRAPH.value)
         return entity
 
     def unplant(self) -> None:
         self.ox.clear_graph(PLANT_GRAPH)
+        self.index.update_graph(self.store, PLANT_GRAPH.value)
 
 
 def _canonical(result) -> tuple[list[str], list[tuple]]:

@@ -9,7 +9,8 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from api.dutch import display_literal, dutch_date, natural_key
+from api.dutch import HEADINGS, TYPE_NAMES, display_literal, dutch_date, natural_key
+from beleidsgraaf.queries import registry
 from beleidsgraaf.namespaces import XSD
 from tests.support import GOAL_1
 
@@ -86,7 +87,7 @@ def test_a_class_with_only_anonymous_members_has_a_page(client):
 
 def test_an_unfilled_form_is_a_form_not_an_error(client):
     r = client.get("/queries/search", params={"format": "html"})
-    assert r.status_code == 200 and '<form class="params"' in r.text and "Vul text in" in r.text
+    assert r.status_code == 200 and '<form class="params"' in r.text and "Vul zoekwoorden in" in r.text
     assert client.get("/queries/search", headers={"Accept": "application/json"}).status_code == 422
 
 
@@ -100,3 +101,40 @@ def test_build_says_where_to_read_its_warnings(tmp_path):
     if " 0 warnings, 0 info" in summary:
         pytest.fail("the shipped data has no warnings any more: this test needs another way to make one")
     assert any("beleidsgraaf validate" in line for line in lines), lines
+
+
+# -- result tables and forms: Dutch headings, no SPARQL variable names ---------------------------
+
+
+def shown_variables(query) -> list[str]:
+    """The columns a canned query's HTML table shows: its projected variables (asked of the
+    engine, on an empty store), without a label column XLabel beside its X."""
+    sparql, substitutions = query.prepare({}, finder=lambda *_: []) if not any(
+        p.required for p in query.parameters) else query.prepare(
+        {p.name: "x" for p in query.parameters if p.required and p.type.name == "string"}
+        | {p.name: "https://example.org/x" for p in query.parameters if p.required and p.type.name == "iri"},
+        finder=lambda *_: [])
+    result = ox.Store().query(sparql, substitutions={ox.Variable(k): v for k, v in substitutions.items()})
+    variables = [v.value for v in result.variables]
+    return [v for v in variables if not (v.endswith("Label") and v[:-5] in variables)]
+
+
+@pytest.mark.parametrize("query", [q for q in registry() if q.query_form == "SELECT"], ids=lambda q: q.name)
+def test_every_column_and_field_has_a_dutch_heading(query):
+    missing = [v for v in shown_variables(query) if v not in HEADINGS and v.removesuffix("Label") not in HEADINGS]
+    assert not missing, f"{query.name}: give these columns a Dutch heading in api/dutch.py HEADINGS: {missing}"
+    fields = [p.name for p in query.parameters if p.name not in HEADINGS]
+    assert not fields, f"{query.name}: give these parameters a Dutch name in api/dutch.py HEADINGS: {fields}"
+    assert {p.type.name for p in query.parameters} <= set(TYPE_NAMES)
+
+
+def test_result_table_and_form_show_dutch_headings_not_variables(client):
+    r = client.get("/queries/search", params={"text": "doelstelling 1", "limit": "5", "format": "html"})
+    assert r.status_code == 200
+    head = re.search(r"<thead>(.*?)</thead>", r.text, re.S).group(1)
+    columns = re.findall(r"<th[^>]*>(.*?)</th>", head)
+    assert columns[:4] == ["rang", "gevonden", "nummer", "soort"]
+    assert not {"entity", "typeLabel", "rank", "documentLabel"} & set(columns)
+    labels = re.findall(r'<label for="p-[^"]+">([^<]+)', r.text)
+    assert [label.strip() for label in labels] == ["zoekwoorden", "per pagina", "overslaan"]
+    assert "?entity" not in r.text.split("<details>")[0]

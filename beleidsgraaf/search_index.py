@@ -533,7 +533,9 @@ def _rank(label: str, label_key: str, designation_keys: str, references: int, ke
     """Best first: the notation asked for, the exact name, all words in the name (as a
     phrase before in any order), then name matches before text matches, then bm25; shorter
     names before longer ones."""
-    if key in json.loads(designation_keys):
+    # designation_keys is a JSON list of stems, which hold no quote or backslash: the quoted
+    # key as a substring is exactly "key is in the list", without parsing 1000 lists a search.
+    if f'"{key}"' in designation_keys:
         tier = 0
     elif label_key == key:
         tier = 1

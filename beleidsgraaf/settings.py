@@ -70,6 +70,8 @@ PositiveInt = Annotated[int, Field(gt=0, json_schema_extra={
     "kind": "whole number > 0", "allowed": "a whole number greater than 0"})]
 PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False, json_schema_extra={
     "kind": "number > 0", "allowed": "a finite number greater than 0"})]
+NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False, json_schema_extra={
+    "kind": "number >= 0", "allowed": "a finite number, 0 or greater"})]
 HttpUrl = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={
     "kind": "http(s) URL", "allowed": "an http(s) URL such as http://localhost:8890/sparql"})]
 BaseIri = Annotated[str, AfterValidator(_base_iri), Field(json_schema_extra={
@@ -124,9 +126,9 @@ class Settings(BaseSettings):
     worker_memory_mb: PositiveInt = Field(default=2048, description=(
         "Address space of one query worker in MB; a query past it stops its worker (replaced): HTTP 503 with "
         "Retry-After."))
-    query_cache_mb: PositiveFloat = Field(default=64.0, description=(
+    query_cache_mb: NonNegativeFloat = Field(default=64.0, description=(
         "MB of answers to canned and page queries kept per store version, least recently used out first "
-        "(ad-hoc /sparql answers are not kept)."))
+        "(ad-hoc /sparql answers are not kept); 0 keeps none: every query is evaluated again."))
     max_adhoc_queries: PositiveInt | None = Field(default=None, json_schema_extra=_shown(
         "QUERY_WORKERS - 1, at least 1"), description=(
         "Ad-hoc /sparql queries that run at once: the other workers stay free for canned queries and entity "

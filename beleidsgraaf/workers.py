@@ -51,7 +51,7 @@ class QueryLimits:
     workers: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))  # queries at once
     queue_wait: float = 5.0  # seconds a request may wait for a free worker before a 503
     memory_mb: int = 2048  # address space of one worker; past it the worker is replaced
-    cache_mb: float = 64.0  # answers of canned and page queries kept per store version
+    cache_mb: float = 64.0  # answers of canned and page queries kept per store version; 0: none
     allow_service: bool = False  # workers may contact other hosts (SERVICE)
 
     @classmethod
@@ -314,7 +314,7 @@ class QueryPool:
                    "named_graph_uris": list(named_graph_uris or []), "base_iri": base_iri}
         graph_names(options["default_graph_uris"], "default-graph-uri")  # a bad graph IRI is the
         graph_names(options["named_graph_uris"], "named-graph-uri")      # caller's error, said here
-        cache = not adhoc
+        cache = not adhoc and self.cache.enabled
         key = AnswerCache.key(sparql, options) if cache else None
         reply = self.cache.get(key) if cache else None
         if reply is None:
@@ -456,7 +456,7 @@ class AnswerCache:
     to one store version: a store version never changes, so an answer never goes stale."""
 
     def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
+        self.max_bytes = max_bytes  # 0: keeps nothing (BELEIDSGRAAF_QUERY_CACHE_MB=0)
         self.size = 0
         self._answers: OrderedDict[tuple, tuple] = OrderedDict()
         self._lock = threading.Lock()
@@ -466,6 +466,10 @@ class AnswerCache:
         substitutions = tuple(sorted((name, str(value)) for name, value in options["substitutions"].items()))
         return (sparql, substitutions, tuple(options["default_graph_uris"]), tuple(options["named_graph_uris"]),
                 options.get("base_iri"))
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_bytes > 0
 
     def get(self, key: tuple) -> tuple | None:
         with self._lock:

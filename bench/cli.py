@@ -39,6 +39,10 @@ def parser() -> argparse.ArgumentParser:
                    help="largest size at which pyshacl runs as the reference next to the chosen SHACL engine, when "
                         "bench/shacl_compare.py is there (default 30)")
     p.add_argument("--cold-starts", type=int, default=3, help="serve cold starts to time per size (default 3)")
+    p.add_argument("--uncached-sizes", default="1",
+                   help="sizes at which canned queries are also measured against a second server with its answer "
+                        "cache off (BELEIDSGRAAF_QUERY_CACHE_MB=0), the 'HTTP uncached' column; comma-separated, "
+                        "'none' for no such server (default 1)")
     p.add_argument("--queries", help="only these queries (comma-separated names; ad-hoc ones without 'adhoc/')")
     p.add_argument("--serve-arg", action="append", default=[], metavar="ARG",
                    help="extra argument for 'beleidsgraaf serve' (repeatable), e.g. --serve-arg=--workers=2")
@@ -64,6 +68,15 @@ def parse_sizes(text: str) -> list[int]:
     if not sizes or sizes[0] < 1:
         raise UserError(f"--sizes '{text}': sizes are multiples of the shipped graph, 1 or more")
     return sizes
+
+
+def parse_uncached_sizes(text: str) -> list[int]:
+    if text.strip().lower() in {"", "none"}:
+        return []
+    try:
+        return parse_sizes(text)
+    except UserError:
+        raise UserError(f"--uncached-sizes '{text}': give sizes separated by commas, e.g. 1, or 'none'") from None
 
 
 def check_peer_available() -> None:
@@ -94,7 +107,8 @@ def main(argv: list[str] | None = None, log=None) -> int:
                             peer=args.peer, peer_repeat=args.peer_repeat, peer_budget_s=args.peer_budget,
                             peer_timeout_s=args.peer_timeout, shacl=args.shacl, shacl_timeout_s=args.shacl_timeout,
                             shacl_reference_max_size=args.shacl_reference_max_size,
-                            cold_starts=args.cold_starts, serve_args=args.serve_arg, cache=args.cache,
+                            cold_starts=args.cold_starts, uncached_sizes=parse_uncached_sizes(args.uncached_sizes),
+                            serve_args=args.serve_arg, cache=args.cache,
                             rebuild=args.rebuild,
                             queries={q.strip() for q in args.queries.split(",")} if args.queries else None)
         report = {**header(command, settings.as_dict())}

@@ -25,7 +25,9 @@ NOTES_START, NOTES_END = "<!-- NOTES: kept when the benchmark rewrites this file
 PACKAGES = ("pyoxigraph", "rdflib", "rdflib-endpoint", "pyshacl", "pyrudof", "fastapi", "starlette", "uvicorn",
             "httpx", "psutil", "matplotlib")
 TARGET_NAMES = {"store": "our Store in-process", "oxigraph": "bare pyoxigraph in-process",
-                "http": "us over HTTP (beleidsgraaf serve)", "peer": "peer over HTTP (rdflib-endpoint)"}
+                "http": "us over HTTP (beleidsgraaf serve)",
+                "http_uncached": "us over HTTP, answer cache off (BELEIDSGRAAF_QUERY_CACHE_MB=0)",
+                "peer": "peer over HTTP (rdflib-endpoint)"}
 
 
 # -- environment -----------------------------------------------------------------------------
@@ -146,7 +148,8 @@ def write_plot(report: dict, path: Path) -> Path | None:
     if not sizes:
         return None
     fig, ax = plt.subplots(figsize=(8, 7), dpi=110)
-    colours = {"http": "tab:blue", "store": "tab:green", "oxigraph": "tab:gray", "peer": "tab:red"}
+    colours = {"http": "tab:blue", "http_uncached": "tab:cyan", "store": "tab:green", "oxigraph": "tab:gray",
+               "peer": "tab:red"}
     for target, colour in colours.items():
         points = [(entry["quads"], summary_series(entry, target)) for _, entry in sizes]
         points = [(x, s) for x, s in points if s]
@@ -197,7 +200,9 @@ def fmt_cell(cell: dict | None, notes: list[str], what: str, p: str = "p50_ms") 
     if cell.get("n"):
         return ms(cell[p])
     if cell.get("skipped"):
-        return f"> {cell['timeout_s']:.0f} s*"
+        # Not run: after a time limit (a lower bound), or not runnable on this target (the
+        # canned queries answered by the search index have no Store or Oxigraph time).
+        return f"> {cell['timeout_s']:.0f} s*" if cell.get("timeout_s") else "-"
     if cell.get("timeout_s"):
         return f"> {cell['timeout_s']:.0f} s"
     if cell.get("error"):
@@ -311,37 +316,56 @@ def _shacl_text(shacl: dict | None) -> str:
     return shacl.get("error", "-")
 
 
+def overhead(http: dict | None, ox_: dict | None) -> str:
+    """p50 over HTTP minus bare pyoxigraph's p50, when both were measured."""
+    if (http or {}).get("n") and (ox_ or {}).get("n"):
+        return f"{http['p50_ms'] - ox_['p50_ms']:.1f}"
+    return "-"
+
+
 def _size_table(size: str, e: dict, settings: dict) -> list[str]:
     notes: list[str] = []
+    uncached = any("http_uncached" in q for q in e["queries"].values())
     lines = [f"## {size}x: {e['quads']:,} quads", "",
              "p50 / p99 in ms unless marked. Store: our `Store.query` in-process; Oxigraph: bare `pyoxigraph.Store` "
              "on the same store folder with the same substitutions; HTTP: `beleidsgraaf serve` (canned queries at "
-             "`/queries/NAME`, ad-hoc ones as SPARQL POST); peer: rdflib-endpoint over HTTP with the same data, "
-             "parameters bound by a VALUES block. HTTP - Oxigraph: the p50 the service adds to the engine.", "",
-             "| query | rows | Store | Oxigraph | HTTP | HTTP - Oxigraph | peer | peer / HTTP |",
-             "|---|---|---|---|---|---|---|---|"]
+             "`/queries/NAME`, ad-hoc ones as SPARQL POST) with its answer cache on, as deployed: the first "
+             "(warm-up) run of a canned query caches its answer, so the samples after it are cached answers (ad-hoc "
+             "`/sparql` answers are never cached); peer: rdflib-endpoint over HTTP with the same data, parameters "
+             "bound by a VALUES block. HTTP - Oxigraph: the p50 the service adds to the engine."
+             + (" HTTP uncached: canned queries against a second `beleidsgraaf serve` with "
+                "`BELEIDSGRAAF_QUERY_CACHE_MB=0`, so every sample is evaluated; uncached - Oxigraph: the p50 "
+                "the service adds to the engine without its cache." if uncached else "")
+             + " Canned queries answered by the service's search index have no Store and Oxigraph times: an engine "
+               "alone cannot run them, so they are measured over HTTP only.", ""]
+    if uncached:
+        lines += ["| query | rows | Store | Oxigraph | HTTP | HTTP - Oxigraph | HTTP uncached | uncached - Oxigraph | "
+                  "peer | peer / HTTP |", "|---|---|---|---|---|---|---|---|---|---|"]
+    else:
+        lines += ["| query | rows | Store | Oxigraph | HTTP | HTTP - Oxigraph | peer | peer / HTTP |",
+                  "|---|---|---|---|---|---|---|---|"]
     for name, q in e["queries"].items():
-        store, ox_, http, peer = (q.get(k) for k in ("store", "oxigraph", "http", "peer"))
+        store, ox_, http, bare, peer = (q.get(k) for k in ("store", "oxigraph", "http", "http_uncached", "peer"))
         rows = (http or {}).get("rows", (store or {}).get("rows", "-"))
-        overhead = "-"
-        if (http or {}).get("n") and (ox_ or {}).get("n"):
-            overhead = f"{http['p50_ms'] - ox_['p50_ms']:.1f}"
         label = f"`{name}`" + (" (ad hoc)" if q["kind"] == "adhoc" else "")
+        uncached_cells = (f" {fmt_cell(bare, notes, name + ' (uncached)')} / {fmt_cell(bare, [], name, 'p99_ms')} | "
+                          f"{overhead(bare, ox_)} |" if bare else " - | - |") if uncached else ""
         lines.append(f"| {label} | {rows}{rows_note(q)} | {fmt_cell(store, notes, name)} / "
                      f"{fmt_cell(store, [], name, 'p99_ms')} | {fmt_cell(ox_, notes, name)} | "
-                     f"{fmt_cell(http, notes, name)} / {fmt_cell(http, [], name, 'p99_ms')} | {overhead} | "
+                     f"{fmt_cell(http, notes, name)} / {fmt_cell(http, [], name, 'p99_ms')} | "
+                     f"{overhead(http, ox_)} |{uncached_cells} "
                      f"{fmt_cell(peer, notes, name + ' (peer)')} | {ratio(peer, http)} |")
     for name, page in (e.get("pages") or {}).items():
         lines.append(f"| page: {name} | - | - | - | {fmt_cell(page, notes, name)} / "
-                     f"{fmt_cell(page, [], name, 'p99_ms')} | - | - | - |")
+                     f"{fmt_cell(page, [], name, 'p99_ms')} | - |{' - | - |' if uncached else ''} - | - |")
     lines.append("")
     if any("*" in line for line in lines):
         lines += ["\\* not run: it reached the time limit at a smaller size, or (Oxigraph, HTTP) our Store "
                   "in-process reached it at this size: the same engine on the same data.", ""]
     for i, note in enumerate(notes, 1):
         lines.append(f"({i}) {note}  ")
-    samples = [c["n"] for q in e["queries"].values() for c in (q.get(t) for t in ("store", "oxigraph", "http"))
-               if c and c.get("n")]
+    samples = [c["n"] for q in e["queries"].values()
+               for c in (q.get(t) for t in ("store", "oxigraph", "http", "http_uncached")) if c and c.get("n")]
     lines += ["", f"Samples per cell: up to {settings.get('repeat')} (peer {settings.get('peer_repeat')}), fewer "
               f"when the samples of one query add up to {settings.get('budget_s')} s (peer "
               f"{settings.get('peer_budget_s')} s); time limit per request {settings.get('timeout_s')} s (peer "
@@ -396,7 +420,10 @@ def _method(settings: dict) -> list[str]:
             "serializing its whole result as SPARQL JSON or N-Triples, as the service does); HTTP runs go to a "
             "server subprocess on 127.0.0.1 through one keep-alive client and read the whole response. Our three "
             "targets are measured query by query, back to back, so a change in the machine's load hits them alike; "
-            "the peer runs afterwards, alone.",
+            "the peer runs afterwards, alone. At the sizes given by `--uncached-sizes` (default 1x) a second "
+            "server with its answer cache off (`BELEIDSGRAAF_QUERY_CACHE_MB=0`) is up alongside and answers each "
+            "canned query right after the first (column HTTP uncached): the first server's samples of a canned "
+            "query are cached answers, the second's are evaluated every time.",
             "- The first run of each query is a warm-up and is not counted unless it takes more than 1 s. A request "
             "past the time limit is abandoned and the server (or worker) restarted; the value is a lower bound. "
             "Such a query is not run again at larger sizes on that target, nor on bare Oxigraph and over HTTP at "

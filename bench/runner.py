@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,12 @@ from .servers import OurServer, PeerServer
 from .shacl import measure_validation
 from .workload import PAGES, BenchQuery, all_queries
 
-TARGETS = ("store", "oxigraph", "http", "peer")
+TARGETS = ("store", "oxigraph", "http", "http_uncached", "peer")
+HTTP_TARGETS = {"http", "http_uncached"}
+# The second server of the "http_uncached" cell: its answer cache keeps nothing, so every
+# sample of a canned query is evaluated (on the first server, "http", the samples after the
+# warm-up run are answers from the cache).
+UNCACHED_ENV = {"BELEIDSGRAAF_QUERY_CACHE_MB": "0"}
 
 
 @dataclass
@@ -34,6 +40,7 @@ class Settings:
     shacl_timeout_s: float = 300.0
     shacl_reference_max_size: int = 30
     cold_starts: int = 3
+    uncached_sizes: list[int] = field(default_factory=lambda: [1])
     queries: set[str] | None = None
     serve_args: list[str] = field(default_factory=list)
     cache: Path = Path("build/bench")
@@ -49,7 +56,7 @@ class Settings:
                 "peer": self.peer, "peer_repeat": self.peer_repeat, "peer_budget_s": self.peer_budget_s,
                 "peer_timeout_s": self.peer_timeout_s, "shacl": self.shacl, "shacl_timeout_s": self.shacl_timeout_s,
                 "shacl_reference_max_size": self.shacl_reference_max_size,
-                "cold_starts": self.cold_starts, "serve_args": self.serve_args,
+                "cold_starts": self.cold_starts, "uncached_sizes": self.uncached_sizes, "serve_args": self.serve_args,
                 "queries": sorted(self.queries) if self.queries else None}
 
 
@@ -94,8 +101,9 @@ class Run:
 
     def _measure(self, target: str, query: BenchQuery, size: int, how) -> dict:
         smaller = self.timed_out_at.get((target, query.name))
-        engine_timeout = self.timed_out_at.get(("store", query.name)) if target in {"oxigraph", "http"} else None
-        if query.index_backed and target != "http":
+        engine_timeout = self.timed_out_at.get(("store", query.name)) if target in {"oxigraph"} | HTTP_TARGETS \
+            else None
+        if query.index_backed and target not in HTTP_TARGETS:
             m = Measurement(skipped="answered by the service's search index; measured over HTTP only")
         elif smaller is not None:
             m = skipped_after_timeout(smaller, self.s.policy(target).timeout_s)
@@ -108,7 +116,7 @@ class Run:
             m = how(self.s.policy(target))
             if m.timed_out:
                 self.timed_out_at[(target, query.name)] = size
-        self.log(f"    {target:8} {query.name:42} {_short(m)}")
+        self.log(f"    {target:13} {query.name:42} {_short(m)}")
         return m.as_dict()
 
     def _cold_starts(self, data: PreparedData, entry: dict) -> None:
@@ -121,28 +129,41 @@ class Run:
 
     def _ours(self, data: PreparedData, entry: dict) -> None:
         """Our Store and bare pyoxigraph in-process and our server over HTTP, one query at a
-        time on all three, so a change in the machine's load hits them alike."""
-        self.log("  our Store and bare pyoxigraph in-process, beleidsgraaf serve over HTTP")
-        with InProcessRunner(data.store_path) as worker, \
-                OurServer(data.store_path, data.folder / "serve.log", self.s.serve_args) as server:
+        time on all of them, so a change in the machine's load hits them alike. At the
+        uncached sizes a second server with its answer cache off also answers each canned
+        query (the "http_uncached" cell)."""
+        uncached = data.size in self.s.uncached_sizes
+        self.log("  our Store and bare pyoxigraph in-process, beleidsgraaf serve over HTTP"
+                 + (" (also with BELEIDSGRAAF_QUERY_CACHE_MB=0)" if uncached else ""))
+        with ExitStack() as stack:
+            worker = stack.enter_context(InProcessRunner(data.store_path))
+            server = stack.enter_context(OurServer(data.store_path, data.folder / "serve.log", self.s.serve_args))
             server.start()
-            target = HttpTarget(server.base_url, on_timeout=server.restart)
-            try:
-                for q in self.queries:
-                    cells = entry["queries"][q.name]
-                    for engine in ("store", "oxigraph"):
-                        cells[engine] = self._measure(
-                            engine, q, data.size, lambda policy, e=engine, name=q.name: worker.measure(name, e, policy))
-                    cells["http"] = self._measure(
-                        "http", q, data.size, lambda policy, q=q: target.measure(q.our_request(), policy))
-                entry["pages"] = {}
-                for page in PAGES:
-                    m = target.measure(("GET", page.path, {"params": page.params}), self.s.policy("http"))
-                    entry["pages"][page.name] = m.as_dict()
-                    self.log(f"    http     {page.name:42} {_short(m)}")
-                entry["memory_serve"] = server.memory()
-            finally:
-                target.close()
+            target = stack.enter_context(closing(HttpTarget(server.base_url, on_timeout=server.restart)))
+            target_uncached = None
+            if uncached:
+                uncached_server = stack.enter_context(OurServer(
+                    data.store_path, data.folder / "serve-uncached.log", self.s.serve_args, env=UNCACHED_ENV))
+                uncached_server.start()
+                target_uncached = stack.enter_context(closing(HttpTarget(
+                    uncached_server.base_url, on_timeout=uncached_server.restart)))
+            for q in self.queries:
+                cells = entry["queries"][q.name]
+                for engine in ("store", "oxigraph"):
+                    cells[engine] = self._measure(
+                        engine, q, data.size, lambda policy, e=engine, name=q.name: worker.measure(name, e, policy))
+                cells["http"] = self._measure(
+                    "http", q, data.size, lambda policy, q=q: target.measure(q.our_request(), policy))
+                if target_uncached is not None and q.kind == "canned":
+                    cells["http_uncached"] = self._measure(
+                        "http_uncached", q, data.size,
+                        lambda policy, q=q: target_uncached.measure(q.our_request(), policy))
+            entry["pages"] = {}
+            for page in PAGES:
+                m = target.measure(("GET", page.path, {"params": page.params}), self.s.policy("http"))
+                entry["pages"][page.name] = m.as_dict()
+                self.log(f"    {'http':13} {page.name:42} {_short(m)}")
+            entry["memory_serve"] = server.memory()
         self.log(f"  serve memory after the queries: {entry['memory_serve']}")
 
     def _peer(self, data: PreparedData, entry: dict) -> None:

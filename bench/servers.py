@@ -24,8 +24,9 @@ HOST = LOOPBACK
 PROBE = "ASK {}"
 
 
-def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in [str(REPO), os.environ.get("PYTHONPATH")] if p)}
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {**os.environ, **(extra or {}),
+            "PYTHONPATH": os.pathsep.join(p for p in [str(REPO), os.environ.get("PYTHONPATH")] if p)}
 
 
 def tree_memory(pid: int) -> dict:
@@ -68,12 +69,15 @@ def wait_until_ready(base_url: str, proc: subprocess.Popen, deadline_s: float, p
 
 class OurServer:
     """`beleidsgraaf serve --store DIR` as a subprocess; start() returns the cold start:
-    from process start until the first successful SPARQL answer."""
+    from process start until the first successful SPARQL answer. `env` adds settings
+    (BELEIDSGRAAF_* variables) to the ones this process has."""
 
-    def __init__(self, store_path: Path, log_path: Path, extra_args: list[str] | None = None):
+    def __init__(self, store_path: Path, log_path: Path, extra_args: list[str] | None = None,
+                 env: dict[str, str] | None = None):
         self.store_path = Path(store_path)
         self.log_path = Path(log_path)
         self.extra_args = list(extra_args or [])
+        self.env = dict(env or {})
         self.port = free_port()
         self.base_url = f"http://{HOST}:{self.port}"
         self.proc: subprocess.Popen | None = None
@@ -84,7 +88,7 @@ class OurServer:
         started = time.perf_counter()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "beleidsgraaf.cli", "serve", "--store", str(self.store_path), "--host", HOST,
-             "--port", str(self.port), *self.extra_args], cwd=REPO, env=_env(), stdout=log, stderr=log,
+             "--port", str(self.port), *self.extra_args], cwd=REPO, env=_env(self.env), stdout=log, stderr=log,
             stdin=subprocess.DEVNULL)
         log.close()
         try:

@@ -27,6 +27,8 @@ BAD_VALUES = [
     ("BELEIDSGRAAF_QUERY_WORKERS", "0"),
     ("BELEIDSGRAAF_QUERY_TIMEOUT", "ten"),
     ("BELEIDSGRAAF_QUEUE_WAIT", "inf"),
+    ("BELEIDSGRAAF_QUERY_CACHE_MB", "-1"),
+    ("BELEIDSGRAAF_QUERY_CACHE_MB", "nan"),
     ("BELEIDSGRAAF_MAX_RESULT_ROWS", "1.5"),
     ("BELEIDSGRAAF_MAX_ADHOC_QUERIES", "none"),
     ("BELEIDSGRAAF_MAX_UPLOAD_BYTES", "5MB"),
@@ -55,6 +57,11 @@ def test_every_bad_variable_is_named_at_once():
     with pytest.raises(SettingsError) as caught:
         load_settings({"BELEIDSGRAAF_QUERY_WORKERS": "0", "BELEIDSGRAAF_SHACL_ENGINE": "jena"})
     assert "BELEIDSGRAAF_QUERY_WORKERS" in str(caught.value) and "BELEIDSGRAAF_SHACL_ENGINE" in str(caught.value)
+
+
+def test_a_query_cache_of_0_mb_is_allowed():
+    assert load_settings({"BELEIDSGRAAF_QUERY_CACHE_MB": "0"}).query_cache_mb == 0
+    assert load_settings({}).query_cache_mb == 64
 
 
 def test_values_are_read_from_the_environment(monkeypatch, tmp_path):

@@ -128,6 +128,30 @@ def test_answer_over_the_row_cap_is_refused_with_advice(limited_app):
         assert graph.status_code == 422 and "more than 50" in graph.json()["message"]
 
 
+@pytest.mark.parametrize("cache_mb, evaluations", [(64, 1), (0, 3)])
+def test_a_query_cache_of_0_mb_evaluates_every_canned_query_again(limited_app, cache_mb, evaluations):
+    """BELEIDSGRAAF_QUERY_CACHE_MB=0 (the benchmark's uncached server): each request for the
+    same canned query goes to a worker; with the cache only the first one does."""
+    store, app = limited_app(workers=1, cache_mb=cache_mb)
+    from fastapi.testclient import TestClient
+
+    asked = []
+    ask_worker = store.pool._ask_worker
+
+    def counting(request, adhoc):
+        if any(GOAL_1 in str(value) for value in request[1]["substitutions"].values()):
+            asked.append(request)
+        return ask_worker(request, adhoc)
+
+    store.pool._ask_worker = counting
+    with TestClient(app) as client:
+        answers = [client.get("/queries/actions-for-goal", params={"goal": GOAL_1}, headers={"Accept": "text/csv"})
+                   for _ in range(3)]
+    assert [a.status_code for a in answers] == [200] * 3
+    assert answers[0].text == answers[1].text == answers[2].text and answers[0].text.count("\n") > 1
+    assert len(asked) == evaluations
+
+
 @pytest.mark.slow
 def test_saturated_pool_answers_503_with_retry_after(limited_app):
     store, app = limited_app(timeout=3, workers=1, queue_wait=0.5)

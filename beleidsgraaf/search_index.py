@@ -26,7 +26,7 @@ import sqlite3
 import tempfile
 import threading
 import unicodedata
-from collections import deque
+from collections import OrderedDict, deque
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -60,6 +60,8 @@ NAME_COLUMNS = "{designation label alt}"
 # common word at 342x, tens of thousands, would cost more than the search).
 FACET_LIMIT = 1000
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+# How many recent find() answers are kept (each at most a page of up to 1000 IRIs).
+FOUND_CACHE = 256
 # bm25 weights per column: designation ("doelstelling 1"), label, other names, texts, prefixes.
 WEIGHTS = (10.0, 8.0, 4.0, 1.0, 1.0)
 RANKING = ", ".join(map(str, WEIGHTS))
@@ -191,6 +193,10 @@ class SearchIndex:
             db.execute("PRAGMA journal_mode = WAL")
             db.executescript(SCHEMA)
         self._vocabulary: frozenset[str] | None = None  # read on first use: a large index takes a moment
+        # The matches canned queries asked for lately: the same words are asked again and again
+        # (forms, paging), and the answer only changes when a graph is re-indexed.
+        self._found: OrderedDict[tuple, list[str]] = OrderedDict()
+        self._found_lock = threading.Lock()
 
     # -- building and updating ------------------------------------------------------------
 
@@ -252,6 +258,8 @@ class SearchIndex:
         if self._vocabulary is not None:
             # Words of things removed stay: a query for them finds nothing, which is right.
             self._vocabulary = self._vocabulary | added
+        with self._found_lock:
+            self._found.clear()
         return len(entries)
 
     def _writer(self) -> "_Transaction":
@@ -323,12 +331,21 @@ class SearchIndex:
     def find(self, text: str, limit: int, class_iri: str | None = None) -> list[str]:
         """The IRIs of the `limit` best matches, best first, optionally only members of
         `class_iri`: what a canned query answered by the index gets (no facets, no snippets)."""
+        key = (text, limit, class_iri)
+        with self._found_lock:
+            if key in self._found:
+                self._found.move_to_end(key)
+                return list(self._found[key])
         expression, _ = self.expression(text)
-        if expression is None:
-            return []
-        db = self._reader()
-        filters, args = _filters(None, None, class_iri)
-        return [row[1] for row in self._ranked(db, text, expression, filters, args, limit)]
+        found = []
+        if expression is not None:
+            filters, args = _filters(None, None, class_iri)
+            found = [row[1] for row in self._ranked(self._reader(), text, expression, filters, args, limit)]
+        with self._found_lock:
+            self._found[key] = found
+            while len(self._found) > FOUND_CACHE:
+                self._found.popitem(last=False)
+        return list(found)
 
     def _ranked(self, db, text: str, expression: str, filters: str, args: tuple, limit: int) -> list[tuple]:
         query_stems = stems(text)

@@ -139,12 +139,15 @@ def test_update_graph_follows_a_write(tmp_path):
     thing = ox.NamedNode(current_settings().id_ns + "organisatie/zwaluwnest")
     label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
     assert not index.search("zwaluwnest").hits
+    assert index.find("stichting zwaluwnest", 10) == []  # remembered: the canned queries ask again and again
     store.add_quads([ox.Quad(thing, label, ox.Literal("Stichting Zwaluwnest", language="nl"), ox.NamedNode(graph))])
     assert index.update_graph(store, graph) == 1
     assert [h.iri for h in index.search("zwaluwnesten").hits] == [thing.value]
+    assert index.find("stichting zwaluwnest", 10) == [thing.value]  # what was remembered is forgotten
     store._store.remove_graph(ox.NamedNode(graph))
     assert index.update_graph(store, graph) == 0
     assert not index.search("zwaluwnest").hits
+    assert index.find("stichting zwaluwnest", 10) == []
 
 
 def test_an_index_of_an_older_layout_is_not_served(tmp_path, built_store_path):

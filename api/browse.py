@@ -26,7 +26,7 @@ from .openapi_responses import HTML_OR_JSON, HTML_OR_RDF, HTML_PAGE, SEE_OTHER, 
 
 router = APIRouter(tags=["Bladeren"])
 
-RDF_TYPE = str(RDF.type)
+RDF_TYPE = RDF + "type"
 # Shown in the page header, so not repeated in the property groups.
 HEADER_PROPERTIES = {RDF_TYPE, SKOS + "prefLabel", SKOS + "notation", DCT + "source", BG + "quote"}
 # Dutch names for reused properties the ontology does not label itself.

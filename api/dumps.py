@@ -3,11 +3,11 @@ description at /dataset (Turtle, JSON-LD, N-Triples or HTML)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
 from beleidsgraaf import formats
 from beleidsgraaf.namespaces import BG
@@ -17,6 +17,9 @@ from beleidsgraaf.results import compact, serialize_triples
 from .service import Service, service
 from .negotiation import negotiate
 from .openapi_responses import HTML_OR_RDF
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 router = APIRouter(tags=["Dataset"])
 
@@ -94,6 +97,9 @@ def void_summary(c: Service) -> dict:
 
 
 def void_graph(c: Service, server: str) -> Graph:
+    from rdflib import Graph, Literal, URIRef  # here, not at import: the server starts without rdflib
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
+
     s = void_summary(c)
     g = Graph()
     for prefix, ns in (("void", VOID), ("dcat", DCAT), ("dcterms", DCTERMS), ("bg", BG), ("foaf", FOAF)):

@@ -9,6 +9,7 @@ restores earlier versions."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -22,12 +23,14 @@ from beleidsgraaf.publish_cli import checked_graph_iri
 from beleidsgraaf.published import PublishedArea
 from beleidsgraaf.results import serialize_triples
 from beleidsgraaf.stewards import NotAuthenticated, NotAuthorised, WritesDisabled, authorise, configured_stewards
-from beleidsgraaf.validation import ValidationReport
 
 from .service import Service, service
 from .errors import ApiError, UnsupportedMediaType, error_response
 from .negotiation import negotiate
 from .openapi_responses import BODY_ERRORS, error, ok
+
+if TYPE_CHECKING:  # annotations only: the server answers SPARQL without rdflib
+    from beleidsgraaf.validation import ValidationReport
 
 router = APIRouter(tags=["Publiceren (Graph Store Protocol)"])
 

@@ -4,13 +4,12 @@ service description when no query is given, and a query page for browsers."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF
 
 from beleidsgraaf import formats
 from beleidsgraaf.formats import FORM_TYPES, FORM_URLENCODED, GRAPH_TYPES, HTML, SPARQL_QUERY, SPARQL_UPDATE
@@ -23,6 +22,9 @@ from .errors import ApiError, Forbidden, UnsupportedMediaType
 from .negotiation import negotiate
 from .protocol import endpoint_base, format_hint, require_query_body, require_utf8
 from .openapi_responses import BODY_ERRORS, FORBIDDEN, SPARQL_ANSWERS
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -165,6 +167,9 @@ def _service_description_or_page(request: Request) -> Response:
 
 def service_description(request: Request) -> Graph:
     """An sd:Service: what this endpoint speaks and which graphs it holds."""
+    from rdflib import BNode, Graph, Literal, URIRef  # here, not at import: the server starts without rdflib
+    from rdflib.namespace import RDF
+
     g = Graph()
     g.bind("sd", SD)
     g.bind("format", FORMATS)

@@ -4,6 +4,8 @@ text). Reports as JSON, Turtle (sh:ValidationReport) or a readable Dutch HTML pa
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -16,13 +18,15 @@ from beleidsgraaf.publish_cli import checked_graph_iri
 from beleidsgraaf.rdfio import format_for
 from beleidsgraaf.results import compact
 from beleidsgraaf.convert import MappingError
-from beleidsgraaf.validation import ValidationReport
 from beleidsgraaf.validation_sandbox import Upload
 
 from .service import Service, service
 from .errors import ApiError, PayloadTooLarge, UnsupportedMediaType, error_response
 from .negotiation import negotiate, wants_html
 from .openapi_responses import BODY_ERRORS, HTML_PAGE, ok
+
+if TYPE_CHECKING:  # annotations only: the server answers SPARQL without rdflib
+    from beleidsgraaf.validation import ValidationReport
 
 router = APIRouter(tags=["Validatie"])
 

@@ -20,10 +20,10 @@ import datetime
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import yaml
-from rdflib import Graph
 
 from .settings import Settings, current_settings
 from .namespaces import PREFIXES
@@ -31,7 +31,10 @@ from .errors import UserError
 from .formats import CSV_SUFFIX, XLSX_SUFFIX
 from .queries import HEADER_PREFIX, Registry
 from .rdfio import to_graph
-from .validation import ValidationReport
+
+if TYPE_CHECKING:  # annotations only: the server answers SPARQL without rdflib
+    from rdflib import Graph
+    from .validation import ValidationReport
 
 ROW = "urn:beleidsgraaf:rij#"
 FROM_ROW = ox.NamedNode(ROW + "uit")

@@ -2,8 +2,10 @@
 
 `PREFIXES` maps each prefix to its namespace IRI (plain strings: for Turtle and SPARQL
 prefixes, JSON-LD contexts and compact IRIs in the browser). The constants below are the
-same namespaces as rdflib `Namespace`s: `BG.Goal` is a URIRef and `BG + "Goal"` the plain
-IRI string (for pyoxigraph's `NamedNode`).
+same namespaces, used as rdflib `Namespace`s: `BG.Goal` is a URIRef and `BG + "Goal"` the
+plain IRI string (for pyoxigraph's `NamedNode`). They import rdflib only when a term is
+asked for, so modules that need plain IRIs (the server answering SPARQL, the query
+workers) start without it: write `RDF + "type"`, not `str(RDF.type)`, at import time.
 
 `BG` and `ID` are the IRIs the shipped files use. A server started with another
 BELEIDSGRAAF_BASE rebases them on loading (rdfio.rebase); code that must follow the
@@ -12,9 +14,36 @@ configured base reads `Settings.def_ns` / `Settings.id_ns` instead.
 
 from __future__ import annotations
 
-from rdflib import Namespace
-
 from .settings import DEFAULT_BASE
+
+
+class Namespace(str):
+    """rdflib's `Namespace`: a str whose `NS.name`, `NS["name"]` and `NS.term(name)` are
+    URIRefs and `iri in NS` tests the prefix, but rdflib is imported at the first term, not
+    with this module."""
+
+    def term(self, name: str):
+        from rdflib import URIRef
+
+        return URIRef(self + (name if isinstance(name, str) else ""))
+
+    def __getitem__(self, key: str):  # type: ignore[override]
+        return self.term(key)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self.term(name)
+
+    @property
+    def title(self):  # type: ignore[override]  # DCTERMS.title is a term, not str.title
+        return self.term("title")
+
+    def __contains__(self, ref: str) -> bool:  # type: ignore[override]
+        return ref.startswith(self)
+
+    def __repr__(self) -> str:
+        return f"Namespace({super().__repr__()})"
 
 PREFIXES = {
     "bg": DEFAULT_BASE + "def#",

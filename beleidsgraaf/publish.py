@@ -34,9 +34,9 @@ from .shipped import data_files, ontology_files, shape_files
 from .errors import UserError
 from .namespaces import PREFIXES, PROV
 from .published import PROV_GRAPH_NAME, PublishedArea, Version, graph_key
-from .validation import ValidationReport
 
 if TYPE_CHECKING:
+    from .validation import ValidationReport
     from .validation_sandbox import Sandbox, Upload
 
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 from . import formats
 from .settings import DEFAULT_BASE
@@ -23,7 +25,7 @@ from .input_guards import MAX_TERM_BYTES, check_json_depth, check_rdf_xml, not_u
 from .jsonld_contexts import ENV_VAR as REMOTE_CONTEXTS_VAR, inline_remote_contexts, remote_contexts_allowed
 from .namespaces import PREFIXES  # the project's own prefixes, to suggest the right IRI
 
-XSD_STRING = XSD.string
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 # rdflib logs a traceback for every ill-typed literal it meets; SHACL reports those properly.
 logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
@@ -190,8 +192,17 @@ def rebase(quads: Iterable[ox.Quad], base: str) -> Iterator[ox.Quad]:
                       if not isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
 
 
+@cache
+def _rdflib_terms():
+    """rdflib's term classes, imported on first use: the server answers SPARQL without rdflib."""
+    from rdflib import BNode, Literal, URIRef
+
+    return BNode, Literal, URIRef
+
+
 def to_rdflib(term):
     """An Oxigraph term as the equal rdflib term (xsd:string literals become plain literals)."""
+    BNode, Literal, URIRef = _rdflib_terms()
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -200,11 +211,12 @@ def to_rdflib(term):
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
-        return Literal(term.value) if datatype == str(XSD_STRING) else Literal(term.value, datatype=URIRef(datatype))
+        return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
     raise TypeError(f"unsupported term {term!r}")
 
 
 def to_oxigraph(term):
+    BNode, Literal, URIRef = _rdflib_terms()
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -220,7 +232,10 @@ def to_oxigraph(term):
 
 def to_graph(quads: Iterable[ox.Quad], graph: Graph | None = None) -> Graph:
     """Merge quads (ignoring their graph names) into an rdflib Graph."""
-    graph = graph if graph is not None else Graph()
+    if graph is None:
+        from rdflib import Graph
+
+        graph = Graph()
     for q in quads:
         graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     return graph

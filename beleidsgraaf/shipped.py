@@ -6,13 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from .settings import Settings, current_settings
 from .namespaces import PREFIXES
 from .rdfio import read_file, rebase, to_graph
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ def read_graph_file(gf: GraphFile, cfg: Settings) -> list[ox.Quad]:
 
 
 def load_graph(files: list[GraphFile], cfg: Settings | None = None) -> Graph:
+    from rdflib import Graph
+
     cfg = cfg or current_settings()
     graph = Graph()
     for gf in files:

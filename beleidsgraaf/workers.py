@@ -282,7 +282,10 @@ class QueryPool:
     START_TIMEOUT = 60.0
     RESTART_PAUSE = 1.0  # seconds between attempts to start a replacement that failed
 
-    def __init__(self, store_path: Path, limits: QueryLimits | None = None):
+    def __init__(self, store_path: Path, limits: QueryLimits | None = None, *, wait: bool = True):
+        """Start the workers. With `wait` (the default) return once they are ready; without,
+        return at once and call `wait_started` before the first query (the server imports
+        the web framework meanwhile)."""
         self.limits = limits or _limits_in_use()
         # The resolved version folder: a later build swaps the link, not what we serve.
         self.store_path = str(Path(store_path).resolve())
@@ -296,10 +299,18 @@ class QueryPool:
         # take ad-hoc queries too, at a lower CPU priority, so a research query that burns
         # its cores until its time limit slows the pages as little as the kernel allows.
         page_workers = 1 if self.limits.workers > 1 else self.limits.workers
-        starting = [self._spawn(pages=i < page_workers) for i in range(self.limits.workers)]
+        self._starting = [self._spawn(pages=i < page_workers) for i in range(self.limits.workers)]
+        self.network_isolated = False  # known once the workers say they are ready
+        if wait:
+            self.wait_started()
+
+    def wait_started(self) -> None:
+        """Wait until the workers the pool started with are ready; QueryError if one cannot start."""
+        starting, self._starting = self._starting, []
         for worker in starting:
             self._admit(worker)
-        self.network_isolated = all(w.isolated for w in starting)
+        if starting:
+            self.network_isolated = all(w.isolated for w in starting)
 
     # -- public ---------------------------------------------------------------------------
 

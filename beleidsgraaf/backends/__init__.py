@@ -23,12 +23,14 @@ The contract, whatever the backend:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
-from ..settings import Settings, current_settings
 from ..errors import StoreUnavailable
+
+if TYPE_CHECKING:  # not at import: the query workers import this package and stay light
+    from ..settings import Settings
 
 
 @runtime_checkable
@@ -62,7 +64,8 @@ def is_store_spec(spec: str | Path | None) -> bool:
 
 
 def open_store(spec: str | Path | None = None, cfg: Settings | None = None, *, limits=None,
-               with_published: bool = False, log: Callable[[str], None] = _quiet) -> QueryStore:
+               with_published: bool = False, wait: bool = True,
+               log: Callable[[str], None] = _quiet) -> QueryStore:
     """The one place a store is chosen (serve, the CLI, the benchmark and the tests call it).
 
     `spec` names it: a folder (on-disk Oxigraph), `memory` / `oxigraph-memory` (the shipped
@@ -71,8 +74,12 @@ def open_store(spec: str | Path | None = None, cfg: Settings | None = None, *, l
     else the built store if there is one, else the shipped data in memory.
 
     `limits` (a workers.QueryLimits) runs the queries on a folder in the worker pool, as the
-    service does; `with_published` adds the published graphs to an in-memory store, which
-    starts from the shipped data only (a folder and an endpoint hold them already)."""
+    service does (with `wait=False` the workers are still starting on return: call the
+    store's `wait_started` before its first query); `with_published` adds the published
+    graphs to an in-memory store, which starts from the shipped data only (a folder and an
+    endpoint hold them already)."""
+    from ..settings import current_settings
+
     cfg = cfg or current_settings()
     if spec is None:
         spec = cfg.store or (cfg.store_dir if cfg.store_dir.is_dir() else "memory")
@@ -99,11 +106,11 @@ def open_store(spec: str | Path | None = None, cfg: Settings | None = None, *, l
     if not path.is_dir():
         raise StoreUnavailable(f"{path}: no store there; build one with 'beleidsgraaf build --store {path}', "
                                f"or name 'memory', 'rdflib' or an http(s) SPARQL endpoint URL")
-    from .oxigraph_store import Store, warn_if_stale
-
-    warn_if_stale(path, cfg, log)
     if limits is not None:
         from .pooled import PooledStore
 
-        return PooledStore(path, limits)
-    return Store.open(path)
+        store = PooledStore(path, limits, wait=wait)  # the workers start first, then the rest
+    from .oxigraph_store import Store, warn_if_stale
+
+    warn_if_stale(path, cfg, log)
+    return store if limits is not None else Store.open(path)

@@ -17,8 +17,9 @@ class PooledStore:
     what a user writes. Canned and page queries (everything but `query_adhoc`, which
     the SPARQL endpoint uses) are answered from the cache when they can be."""
 
-    def __init__(self, store_path: Path, limits: QueryLimits | None = None):
-        from .oxigraph_store import Store
+    def __init__(self, store_path: Path, limits: QueryLimits | None = None, *, wait: bool = True):
+        """Without `wait`, the workers are still starting on return: call `wait_started`
+        before the first query."""
         from ..versions import hold_version
 
         self.link = Path(store_path)  # a build or a published write swaps the version it names
@@ -27,8 +28,13 @@ class PooledStore:
         self.version = resolved
         self._checked_at, self._newer = 0.0, False
         self._hold = hold_version(resolved)  # a later build keeps this version while we serve it
-        self.pool = QueryPool(resolved, limits)
+        self.pool = QueryPool(resolved, limits, wait=wait)  # first: the workers start while we go on
+        from .oxigraph_store import Store
+
         self._local = Store.open(resolved)
+
+    def wait_started(self) -> None:
+        self.pool.wait_started()
 
     def reopen(self) -> None:
         """Serve the store version the link names now (after a published write). New

@@ -20,6 +20,7 @@ import re
 import sys
 from contextlib import contextmanager
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Iterator, Mapping, get_args, get_origin
 from urllib.parse import urlsplit
@@ -299,9 +300,19 @@ def use_settings(settings: Settings) -> Settings:
 
 
 def current_settings() -> Settings:
-    """The installed settings; without any (a library call, uvicorn, a test), read from the
-    environment on each call, so that nothing holds on to values nobody installed."""
-    return _installed if _installed is not None else load_settings()
+    """The installed settings; without any (a library call, uvicorn, a test), those the
+    environment holds now, so that nothing holds on to values nobody installed. Reading them
+    takes about a millisecond, so they are read again only when one of our variables (or the
+    folder relative paths resolve against) has changed."""
+    if _installed is not None:
+        return _installed
+    ours = tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith(ENV_PREFIX)))
+    return _settings_of(ours, os.getcwd())
+
+
+@lru_cache(maxsize=8)
+def _settings_of(environment: tuple, cwd: str) -> Settings:
+    return load_settings()  # reads os.environ, which `environment` is a snapshot of
 
 
 @contextmanager

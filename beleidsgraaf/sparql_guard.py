@@ -19,12 +19,16 @@ This module is imported by every worker process: it must stay light (no rdflib).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pyoxigraph as ox
 
 from .backends.values import tokenize
 from .errors import QueryError
 
+# Query texts up to this size that passed the checks are remembered (256 of them), so a
+# worker checks the text of a canned or page query once, not on every request.
+REMEMBERED_TEXT = 20_000
 MAX_NESTING = 200  # brackets deep; Oxigraph's recursive parser overflows its stack in the thousands
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 PROLOGUE_KEYWORDS = {"PREFIX", "BASE", "VERSION"}
@@ -63,12 +67,26 @@ def network_allowed() -> bool:
 def check_query(text: str, *, allow_service: bool | None = None) -> None:
     """Raise if `text` nests too deeply, is an update, or uses SERVICE while that is disabled
     (`allow_service`, by default the ALLOW_SERVICE setting in use)."""
+    allowed = network_allowed() if allow_service is None else allow_service
+    if len(text) <= REMEMBERED_TEXT:
+        _check_remembered(text, allowed)  # canned and page queries repeat their text
+    else:
+        _check(text, allowed)
+
+
+@lru_cache(maxsize=256)
+def _check_remembered(text: str, allow_service: bool) -> None:
+    """`_check`, remembered for texts that passed (a refusal raises, so it is not kept)."""
+    _check(text, allow_service)
+
+
+def _check(text: str, allow_service: bool) -> None:
     tokens = tokenize(text)
     _check_nesting(text, tokens)
     if _first_keyword(tokens) in UPDATE_KEYWORDS:
         raise UpdateRefused("SPARQL Update is not accepted here: this endpoint is read-only. "
                             "Change data by editing data/ and running 'beleidsgraaf build'.")
-    if not (network_allowed() if allow_service is None else allow_service) and uses_service(text):
+    if not allow_service and uses_service(text):
         raise NetworkAccessRefused(_service_message())
 
 

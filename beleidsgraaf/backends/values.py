@@ -20,6 +20,7 @@ braces and keywords inside them are never taken for structure.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
@@ -117,9 +118,10 @@ def bind_values(sparql: str, substitutions: Mapping[str, object] | None) -> str:
     return _apply(sparql, inserts)
 
 
+@lru_cache(maxsize=256)
 def has_dataset_clause(sparql: str) -> bool:
     """Whether the query names its own dataset: FROM or FROM NAMED before its WHERE group
-    (after a CONSTRUCT template)."""
+    (after a CONSTRUCT template). Remembered: a worker is asked for the same texts again."""
     tokens = tokenize(sparql)
     i = 0
     while i < len(tokens):

@@ -80,6 +80,19 @@ def test_values_are_read_from_the_environment(monkeypatch, tmp_path):
     assert cfg.max_upload_bytes == Settings.model_fields["max_upload_bytes"].default
 
 
+def test_without_installed_settings_a_changed_variable_is_seen_at_once(monkeypatch):
+    from beleidsgraaf.settings import current_settings
+
+    monkeypatch.setenv("BELEIDSGRAAF_QUERY_WORKERS", "3")
+    first = current_settings()
+    assert first.query_workers == 3 and current_settings() is first  # read once while nothing changes
+    monkeypatch.setenv("BELEIDSGRAAF_QUERY_WORKERS", "5")
+    assert current_settings().query_workers == 5
+    monkeypatch.setenv("beleidsgraaf_query_workers", "6")  # the variables' names ignore case
+    monkeypatch.delenv("BELEIDSGRAAF_QUERY_WORKERS")
+    assert current_settings().query_workers == 6
+
+
 def test_defaults_derive_from_other_settings(tmp_path):
     cfg = load_settings({"BELEIDSGRAAF_HOME": str(tmp_path), "BELEIDSGRAAF_QUERY_WORKERS": "4"})
     assert cfg.store_dir == tmp_path / "build" / "store" and cfg.published_dir == tmp_path / "published"

@@ -175,16 +175,25 @@ def actions_with_status(g, *statuses):
             and (a, bg("definedIn"), None) in g}
 
 
-def test_ongoing_actions_are_one_query(run_query, shipped_graph):
-    rows = run_query("ongoing-actions")
+def test_ongoing_actions_are_one_query(run_all_pages, shipped_graph):
+    rows = run_all_pages("ongoing-actions")
     assert {r["action"] for r in rows} == actions_with_status(shipped_graph, "status-doorlopend", "status-lopend")
     assert ID + "actie/regiovisie-bw-mo-2024-2026/M.1" in {r["action"] for r in rows}
 
 
-def test_completed_actions_are_one_query(run_query, shipped_graph):
-    rows = run_query("completed-actions")
+def test_ongoing_and_completed_actions_are_paged_by_action(run_query):
+    for name in ("ongoing-actions", "completed-actions"):
+        page = run_query(name, limit="5")
+        assert len({r["action"] for r in page}) == 5, name
+        # within a page, rows are sorted by document and notation
+        keys = [(r["document"], len(r["notation"] or ""), r["notation"] or "") for r in page]
+        assert keys == sorted(keys), name
+
+
+def test_completed_actions_are_one_query(run_all_pages, shipped_graph):
+    rows = run_all_pages("completed-actions")
     assert {r["action"] for r in rows} == actions_with_status(shipped_graph, "status-gereed")
     assert rows, "the lokaal actieplan has completed actions"
-    only_regiovisie = run_query("completed-actions", document=REGIOVISIE)
+    only_regiovisie = run_all_pages("completed-actions", document=REGIOVISIE)
     assert {r["action"] for r in only_regiovisie} == {a for a in actions_with_status(shipped_graph, "status-gereed")
                                                        if (URIRef(a), bg("definedIn"), URIRef(REGIOVISIE)) in shipped_graph}

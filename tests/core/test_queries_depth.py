@@ -122,13 +122,27 @@ def expected_target_group_actions(g, group, document):
     return found
 
 
-def test_target_groups_and_actions_of_the_regiovisie(run_query, shipped_graph):
-    rows = run_query("target-groups-and-actions", document=REGIOVISIE)
+def test_target_groups_and_actions_of_the_regiovisie(run_all_pages, shipped_graph):
+    rows = run_all_pages("target-groups-and-actions", document=REGIOVISIE)
     groups = {URIRef(r["targetGroup"]) for r in rows}
     assert URIRef(ID + "doelgroep/jongvolwassenen-met-lichte-ondersteuningsbehoefte-en-woonbehoefte") in groups
     for group in shipped_graph.subjects(RDF.type, bg("TargetGroup")):
         got = {r["action"] for r in rows if r["targetGroup"] == str(group)}
         assert got == expected_target_group_actions(shipped_graph, group, URIRef(REGIOVISIE)), group
+
+
+def test_target_groups_and_actions_pages_cover_every_document(run_all_pages, run_query, shipped_graph):
+    rows = run_all_pages("target-groups-and-actions", page_size=9)
+    pairs = {(r["targetGroup"], r["document"]) for r in rows}
+    assert len(run_query("target-groups-and-actions", limit="9")) and len(pairs) > 9
+    for group in shipped_graph.subjects(RDF.type, bg("TargetGroup")):
+        for document in {d for g, d in pairs if g == str(group)}:
+            got = {r["action"] for r in rows if r["targetGroup"] == str(group) and r["document"] == document}
+            assert got == expected_target_group_actions(shipped_graph, group, URIRef(document)), (group, document)
+    # every target group with an action is on some page
+    assert {URIRef(g) for g, _ in pairs} == {g for g in shipped_graph.subjects(RDF.type, bg("TargetGroup"))
+                                            if any(expected_target_group_actions(shipped_graph, g, d)
+                                                   for d in set(shipped_graph.objects(None, bg("definedIn"))))}
 
 
 # -- figures ------------------------------------------------------------------------------

@@ -122,13 +122,27 @@ def expected_target_group_actions(g, group, document):
     return found
 
 
-def test_target_groups_and_actions_of_the_regiovisie(run_query, shipped_graph):
-    rows = run_query("target-groups-and-actions", document=REGIOVISIE)
+def test_target_groups_and_actions_of_the_regiovisie(run_all_pages, shipped_graph):
+    rows = run_all_pages("target-groups-and-actions", document=REGIOVISIE)
     groups = {URIRef(r["targetGroup"]) for r in rows}
     assert URIRef(ID + "doelgroep/jongvolwassenen-met-lichte-ondersteuningsbehoefte-en-woonbehoefte") in groups
     for group in shipped_graph.subjects(RDF.type, bg("TargetGroup")):
         got = {r["action"] for r in rows if r["targetGroup"] == str(group)}
         assert got == expected_target_group_actions(shipped_graph, group, URIRef(REGIOVISIE)), group
+
+
+def test_target_groups_and_actions_pages_cover_every_document(run_all_pages, run_query, shipped_graph):
+    rows = run_all_pages("target-groups-and-actions", page_size=9)
+    pairs = {(r["targetGroup"], r["document"]) for r in rows}
+    assert len(run_query("target-groups-and-actions", limit="9")) and len(pairs) > 9
+    for group in shipped_graph.subjects(RDF.type, bg("TargetGroup")):
+        for document in {d for g, d in pairs if g == str(group)}:
+            got = {r["action"] for r in rows if r["targetGroup"] == str(group) and r["document"] == document}
+            assert got == expected_target_group_actions(shipped_graph, group, URIRef(document)), (group, document)
+    # every target group with an action is on some page
+    assert {URIRef(g) for g, _ in pairs} == {g for g in shipped_graph.subjects(RDF.type, bg("TargetGroup"))
+                                            if any(expected_target_group_actions(shipped_graph, g, d)
+                                                   for d in set(shipped_graph.objects(None, bg("definedIn"))))}
 
 
 # -- figures ------------------------------------------------------------------------------
@@ -175,16 +189,25 @@ def actions_with_status(g, *statuses):
             and (a, bg("definedIn"), None) in g}
 
 
-def test_ongoing_actions_are_one_query(run_query, shipped_graph):
-    rows = run_query("ongoing-actions")
+def test_ongoing_actions_are_one_query(run_all_pages, shipped_graph):
+    rows = run_all_pages("ongoing-actions")
     assert {r["action"] for r in rows} == actions_with_status(shipped_graph, "status-doorlopend", "status-lopend")
     assert ID + "actie/regiovisie-bw-mo-2024-2026/M.1" in {r["action"] for r in rows}
 
 
-def test_completed_actions_are_one_query(run_query, shipped_graph):
-    rows = run_query("completed-actions")
+def test_ongoing_and_completed_actions_are_paged_by_action(run_query):
+    for name in ("ongoing-actions", "completed-actions"):
+        page = run_query(name, limit="5")
+        assert len({r["action"] for r in page}) == 5, name
+        # within a page, rows are sorted by document and notation
+        keys = [(r["document"], len(r["notation"] or ""), r["notation"] or "") for r in page]
+        assert keys == sorted(keys), name
+
+
+def test_completed_actions_are_one_query(run_all_pages, shipped_graph):
+    rows = run_all_pages("completed-actions")
     assert {r["action"] for r in rows} == actions_with_status(shipped_graph, "status-gereed")
     assert rows, "the lokaal actieplan has completed actions"
-    only_regiovisie = run_query("completed-actions", document=REGIOVISIE)
+    only_regiovisie = run_all_pages("completed-actions", document=REGIOVISIE)
     assert {r["action"] for r in only_regiovisie} == {a for a in actions_with_status(shipped_graph, "status-gereed")
                                                        if (URIRef(a), bg("definedIn"), URIRef(REGIOVISIE)) in shipped_graph}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 import pyoxigraph as ox
@@ -18,9 +19,10 @@ from beleidsgraaf.results import compact
 
 from .dutch import display_literal
 
-from .result_responses import GRAPH_OFFERS, SELECT_OFFERS, serialized, table
+from .result_responses import GRAPH_OFFERS, SELECT_OFFERS, answer, cached_answer, table
 from .service import service
 from .negotiation import short_names, negotiate
+from .errors import NotAcceptable
 from .openapi_responses import HTML_OR_JSON, error
 
 router = APIRouter(tags=["Vragen"])
@@ -121,8 +123,10 @@ def _parameter_schema(query: CannedQuery, parameter) -> dict:
 
 
 def _endpoint_for(query: CannedQuery):
-    def run_canned_query(request: Request) -> Response:
-        return run(request, query)
+    async def run_canned_query(request: Request) -> Response:
+        # A repeated question is answered on the event loop from the cache; anything that
+        # may wait (a worker, the search index) runs in the thread pool.
+        return _from_cache(request, query) or await run_in_threadpool(run, request, query)
 
     run_canned_query.__doc__ = query.label("en")
     return run_canned_query
@@ -140,18 +144,36 @@ def run(request: Request, query: CannedQuery) -> Response:
     sparql, substitutions = query.prepare(values, finder=service(request).find)
     # Pick the format before running, so a 406 costs nothing.
     media = negotiate(request, _offers(query))
+    if media != HTML:
+        return answer(service(request).store, sparql, substitutions, media)
     result = service(request).store.query(sparql, substitutions=substitutions)
     try:
-        if media == HTML:
-            rendered = table(result)
-            return service(request).templates.TemplateResponse(request, "query.html", {
-                "title": query.label("nl"), "query": query, "values": values, "result": rendered,
-                "pages": page_links(request, query, values, rendered),
-                "labelled": labelled_table(service(request), rendered),
-                "names": parameter_names(service(request), query, values)})
-        return serialized(result, media)
+        rendered = table(result)
     finally:
         del result  # Oxigraph results must be dropped on the thread that made them
+    return service(request).templates.TemplateResponse(request, "query.html", {
+        "title": query.label("nl"), "query": query, "values": values, "result": rendered,
+        "pages": page_links(request, query, values, rendered),
+        "labelled": labelled_table(service(request), rendered),
+        "names": parameter_names(service(request), query, values)})
+
+
+def _from_cache(request: Request, query: CannedQuery) -> Response | None:
+    """The answer in a machine format if the store holds it serialised already, else None.
+    Only what is cheap is done here: no search index, no names to look up, no form."""
+    if query.index is not None or any(k.endswith(NAME_SUFFIX) for k in request.query_params):
+        return None
+    values = single_values(request)
+    if any(p.required and not str(values.get(p.name, "")).strip() for p in query.parameters):
+        return None
+    sparql, substitutions = query.prepare(values)  # ParameterError -> 422, as on the slow path
+    try:
+        media = negotiate(request, _offers(query))
+    except NotAcceptable:
+        return None  # answered on the slow path, after the parameters are checked
+    if media == HTML:
+        return None
+    return cached_answer(service(request).store, sparql, substitutions, media)
 
 
 def single_values(request: Request) -> dict[str, str]:
@@ -166,7 +188,7 @@ def single_values(request: Request) -> dict[str, str]:
 def _wants_html(request: Request, query: CannedQuery) -> bool:
     try:
         return negotiate(request, _offers(query)) == HTML
-    except Exception:  # noqa: BLE001 - an unacceptable Accept is answered after the parameters are checked
+    except NotAcceptable:  # answered after the parameters are checked
         return False
 
 

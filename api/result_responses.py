@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from beleidsgraaf import formats
 from beleidsgraaf.formats import GRAPH_TYPES, HTML, RESULT_TYPES
-from beleidsgraaf.results import is_graph_result, serialize_solutions, serialize_triples
+from beleidsgraaf.results import is_graph_result, serialize_result
 
 from .negotiation import negotiate
 
@@ -26,11 +26,33 @@ def choose_media(request: Request, result, format_param: str | None = None) -> s
 
 def serialized(result, media: str) -> Response:
     """The result in a machine format (`media` must not be HTML)."""
-    if is_graph_result(result):
-        body = serialize_triples(result, formats.rdf_format_for_media_type(media))
-    else:
-        body = serialize_solutions(result, formats.results_format_for_media_type(media))
+    return body_response(serialize_result(result, media), media)
+
+
+def body_response(body: bytes, media: str) -> Response:
     return Response(body, media_type=formats.content_type(media), headers={"Vary": "Accept"})
+
+
+def answer(store, sparql: str, substitutions: dict, media: str) -> Response:
+    """A canned or page query's answer in a machine format. A store that keeps serialised
+    answers (the worker pool) hands out the bytes, so a repeated question costs neither a
+    worker nor a serialiser; another store's result is serialised here."""
+    as_bytes = getattr(store, "query_serialized", None)
+    if as_bytes is not None:
+        return body_response(as_bytes(sparql, media, substitutions=substitutions), media)
+    result = store.query(sparql, substitutions=substitutions)
+    try:
+        return serialized(result, media)
+    finally:
+        del result  # Oxigraph results must be dropped on the thread that made them
+
+
+def cached_answer(store, sparql: str, substitutions: dict, media: str) -> Response | None:
+    """The answer if the store holds it serialised already (no worker, no serialiser: cheap
+    enough for the event loop), else None."""
+    lookup = getattr(store, "cached_serialized", None)
+    body = lookup(sparql, media, substitutions=substitutions) if lookup is not None else None
+    return body_response(body, media) if body is not None else None
 
 
 def table(result) -> dict:

@@ -75,6 +75,16 @@ def serialize_solutions(solutions, fmt: ox.QueryResultsFormat) -> bytes:
     return solutions.serialize(format=fmt)
 
 
+def serialize_result(result, media: str) -> bytes:
+    """A query result as bytes in the machine format `media` (a SPARQL results type for
+    solutions and booleans, an RDF type for graphs)."""
+    from . import formats
+
+    if is_graph_result(result):
+        return serialize_triples(result, formats.rdf_format_for_media_type(media))
+    return serialize_solutions(result, formats.results_format_for_media_type(media))
+
+
 def serialize_triples(triples, fmt: ox.RdfFormat) -> bytes:
     # No "id:" prefix: entity local names hold "/", which Turtle would have to escape.
     prefixes = {k: v for k, v in PREFIXES.items() if k not in {"sh", "id"}}

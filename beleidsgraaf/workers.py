@@ -320,11 +320,7 @@ class QueryPool:
         """Parse and run `sparql` in a worker. The server only ships the text: checking,
         parsing and evaluating all happen under the worker's limits. A canned or page query
         (not `adhoc`) may be answered from the cache and may take the last idle worker."""
-        options = {"substitutions": dict(substitutions or {}),
-                   "default_graph_uris": list(default_graph_uris or []),
-                   "named_graph_uris": list(named_graph_uris or []), "base_iri": base_iri}
-        graph_names(options["default_graph_uris"], "default-graph-uri")  # a bad graph IRI is the
-        graph_names(options["named_graph_uris"], "named-graph-uri")      # caller's error, said here
+        options = _query_options(substitutions, default_graph_uris, named_graph_uris, base_iri)
         cache = not adhoc and self.cache.enabled
         key = AnswerCache.key(sparql, options) if cache else None
         reply = self.cache.get(key) if cache else None
@@ -333,6 +329,34 @@ class QueryPool:
             if cache and reply[0] != "error":
                 self.cache.put(key, reply)
         return _result_from(reply, self.limits)
+
+    def query_serialized(self, sparql: str, media: str, *, substitutions: Mapping[str, object] | None = None) -> bytes:
+        """A canned or page query's answer as bytes in the machine format `media`, kept in
+        the cache per format: asked again, it costs neither a worker nor a serialiser."""
+        from .results import serialize_result  # server side only
+
+        body = self.cached_serialized(sparql, media, substitutions=substitutions)
+        if body is None:
+            result = self.query(sparql, substitutions=substitutions)
+            try:
+                body = serialize_result(result, media)
+            finally:
+                del result  # Oxigraph results must be dropped on the thread that made them
+            if self.cache.enabled:
+                self.cache.put(self._serialized_key(sparql, media, substitutions), ("serialized", body))
+        return body
+
+    def cached_serialized(self, sparql: str, media: str, *,
+                          substitutions: Mapping[str, object] | None = None) -> bytes | None:
+        """The answer in `media` if the cache holds it, else None (nothing is run)."""
+        if not self.cache.enabled:
+            return None
+        reply = self.cache.get(self._serialized_key(sparql, media, substitutions))
+        return reply[1] if reply is not None else None
+
+    @staticmethod
+    def _serialized_key(sparql: str, media: str, substitutions: Mapping[str, object] | None) -> tuple:
+        return AnswerCache.key(sparql, _query_options(substitutions)) + (media,)
 
     def shape(self, sparql: str, *, substitutions: Mapping[str, object] | None = None,
               base_iri: str | None = None) -> tuple[str, bool, tuple[str, ...]]:
@@ -455,6 +479,17 @@ class QueryPool:
         with self._lock:
             self._all.discard(worker)
         worker.kill()
+
+
+def _query_options(substitutions: Mapping[str, object] | None = None, default_graph_uris: list[str] | None = None,
+                   named_graph_uris: list[str] | None = None, base_iri: str | None = None) -> dict:
+    """A query's options as a worker receives them; a bad graph IRI is the caller's error,
+    said here."""
+    options = {"substitutions": dict(substitutions or {}), "default_graph_uris": list(default_graph_uris or []),
+               "named_graph_uris": list(named_graph_uris or []), "base_iri": base_iri}
+    graph_names(options["default_graph_uris"], "default-graph-uri")
+    graph_names(options["named_graph_uris"], "named-graph-uri")
+    return options
 
 
 RETRY_AFTER = 2  # seconds: a replacement worker is ready well within this

@@ -65,6 +65,12 @@ class PooledStore:
     def query(self, sparql: str, **options):
         return self.pool.query(sparql, **options)
 
+    def query_serialized(self, sparql: str, media: str, **options) -> bytes:
+        return self.pool.query_serialized(sparql, media, **options)
+
+    def cached_serialized(self, sparql: str, media: str, **options) -> bytes | None:
+        return self.pool.cached_serialized(sparql, media, **options)
+
     def query_adhoc(self, sparql: str, **options):
         """A user's own query (the SPARQL endpoint): not cached, and never in the last idle worker."""
         return self.pool.query(sparql, adhoc=True, **options)

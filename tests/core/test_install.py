@@ -79,3 +79,15 @@ def test_ci_reads_the_readme_commands():
         ["bash", "-c", 'cd "$1" && sed -n "s/^\\(python3 -m .*[^ ]\\) *# install\\$/\\1/p" README.md | head -n 1', "_", str(ROOT)],
         capture_output=True, text=True, check=True).stdout.strip()
     assert extracted == found["install"]
+
+
+def test_ci_runs_the_readme_main_job_before_the_tests():
+    """.ci/run starts the README's run command (as a newcomer does before testing) and
+    waits for an answer, so the tests also pass with the store that command builds."""
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assignment = re.search(r"^run_cmd=\$\((.*)\)$", script, re.MULTILINE)
+    assert assignment, ".ci/run no longer reads the README's run command"
+    assert script.index("run_cmd=") < script.index('eval "$test_cmd"')
+    extracted = subprocess.run(["bash", "-c", f'cd "$1" && {assignment.group(1)}', "_", str(ROOT)],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    assert extracted == "beleidsgraaf serve"

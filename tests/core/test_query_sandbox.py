@@ -6,6 +6,7 @@ answer, the listener that must see no connection, and the server's own memory.""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import uuid
 
 import httpx
 import psutil
+import pyoxigraph as ox
 import pytest
 
 from beleidsgraaf.backends.oxigraph_store import build_store
@@ -376,6 +378,31 @@ def test_canned_answers_come_from_the_cache_per_store_version(served):
         for pid in workers_before:
             psutil.Process(pid).resume()
     assert again == first
+
+
+def test_a_cached_answer_is_kept_serialised_in_each_format_asked_for(served):
+    """The service's canned answers: the bytes a client gets, kept per format, so asking
+    again costs neither a worker nor a serialiser; each format holds the same answer."""
+    _, store = served
+    query = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p"
+    as_json = "application/sparql-results+json"
+    assert store.cached_serialized(query, as_json) is None  # nothing asked yet
+    first = store.query_serialized(query, as_json)
+    assert store.cached_serialized(query, as_json) == first
+    workers_before = store.pool.worker_pids()
+    for pid in workers_before:  # stop every worker: an answer now can only come from the cache
+        psutil.Process(pid).suspend()
+    try:
+        again = store.query_serialized(query, as_json)
+        as_xml = store.query_serialized(query, "application/sparql-results+xml")  # from the cached rows
+    finally:
+        for pid in workers_before:
+            psutil.Process(pid).resume()
+    assert again == first
+    rows = json.loads(first)["results"]["bindings"]
+    assert len(rows) > 10
+    assert as_xml.startswith(b"<?xml") and as_xml.count(b"<result>") == len(rows)
+    assert store.cached_serialized(query, as_json, substitutions={"p": ox.NamedNode("urn:other")}) is None
 
 
 def test_the_answer_cache_is_bounded():

@@ -26,7 +26,7 @@ def _console_example(path, command: str) -> tuple[list[str], str]:
 
 
 @pytest.mark.parametrize("path, command, rows", [
-    (README, "beleidsgraaf query laws-cited", 5),
+    (README, "beleidsgraaf query actions-by-deadline", 6),
     (CLI_PAGE, "beleidsgraaf query actions-for-goal", None),
 ])
 def test_worked_example_output_matches_the_page(capsys, path, command, rows):

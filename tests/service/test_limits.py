@@ -152,6 +152,56 @@ def test_a_query_cache_of_0_mb_evaluates_every_canned_query_again(limited_app, c
     assert len(asked) == evaluations
 
 
+def test_a_repeated_canned_question_is_answered_from_the_cache_as_the_first(limited_app, monkeypatch):
+    """The second request for a canned answer is served from the cache on the event loop:
+    the same bytes and headers, in any format, without a worker; its parameters and Accept
+    header are still checked."""
+    store, app = limited_app(workers=1, cache_mb=64)
+    from fastapi.testclient import TestClient
+
+    asked = []
+    ask_worker = store.pool._ask_worker
+
+    def counting(request, adhoc):
+        asked.append(request)
+        return ask_worker(request, adhoc)
+
+    store.pool._ask_worker = counting
+    import api.canned
+
+    to_thread = api.canned.run_in_threadpool
+    hops = []
+
+    async def counting_hops(*args):
+        hops[-1] += 1
+        return await to_thread(*args)
+
+    monkeypatch.setattr(api.canned, "run_in_threadpool", counting_hops)
+    json_results = {"Accept": "application/sparql-results+json"}
+
+    def ask(client, goal=GOAL_1, headers=json_results):
+        hops.append(0)
+        return client.get("/queries/actions-for-goal", params={"goal": goal}, headers=headers)
+
+    with TestClient(app) as client:
+        first, again = ask(client), ask(client)
+        as_xml = ask(client, headers={"Accept": "application/sparql-results+xml"})
+        bad_parameter = ask(client, goal="not an IRI")
+        bad_accept = ask(client, headers={"Accept": "image/png"})
+        cached_xml = ask(client, headers={"Accept": "application/sparql-results+xml"})
+    # the thread pool only for what is not in the cache yet, and for the 406 (said after the parameters)
+    assert hops == [1, 0, 1, 0, 1, 0]
+    assert cached_xml.content == as_xml.content
+    assert first.status_code == again.status_code == as_xml.status_code == 200
+    assert again.content == first.content and len(first.json()["results"]["bindings"]) > 1
+    for header in ("content-type", "vary", "content-security-policy", "access-control-allow-origin"):
+        assert again.headers.get(header) == first.headers.get(header), header
+    assert as_xml.text.count("<result>") == len(first.json()["results"]["bindings"])
+    assert len(asked) == 1
+    assert bad_parameter.status_code == 422 and "goal" in bad_parameter.json()["message"]
+    assert bad_accept.status_code == 406
+
+
 @pytest.mark.slow
 def test_saturated_pool_answers_503_with_retry_after(limited_app):
     store, app = limited_app(timeout=3, workers=1, queue_wait=0.5)

@@ -20,7 +20,7 @@ from beleidsgraaf.results import compact
 from .dutch import display_literal
 
 from .result_responses import GRAPH_OFFERS, SELECT_OFFERS, answer, cached_answer, table
-from .service import service
+from .service import NotRecalled, service
 from .negotiation import short_names, negotiate
 from .errors import NotAcceptable
 from .openapi_responses import HTML_OR_JSON, error
@@ -160,13 +160,17 @@ def run(request: Request, query: CannedQuery) -> Response:
 
 def _from_cache(request: Request, query: CannedQuery) -> Response | None:
     """The answer in a machine format if the store holds it serialised already, else None.
-    Only what is cheap is done here: no search index, no names to look up, no form."""
-    if query.index is not None or any(k.endswith(NAME_SUFFIX) for k in request.query_params):
+    Only what is cheap is done here: no search (the index's remembered matches only), no
+    names to look up, no form."""
+    if any(k.endswith(NAME_SUFFIX) for k in request.query_params):
         return None
     values = single_values(request)
     if any(p.required and not str(values.get(p.name, "")).strip() for p in query.parameters):
         return None
-    sparql, substitutions = query.prepare(values)  # ParameterError -> 422, as on the slow path
+    try:  # ParameterError -> 422, as on the slow path
+        sparql, substitutions = query.prepare(values, finder=service(request).recalled)
+    except NotRecalled:
+        return None
     try:
         media = negotiate(request, _offers(query))
     except NotAcceptable:

@@ -67,6 +67,13 @@ class Service:
         """The best matches of `text` in the index, for a canned query answered by it."""
         return self.index().find(text, limit, class_iri)
 
+    def recalled(self, text: str, limit: int, class_iri: str | None = None) -> list[str]:
+        """`find`'s answer if the index remembers it; NotRecalled (no search made) if not."""
+        found = self.search_index.recalled(text, limit, class_iri) if self.search_index is not None else None
+        if found is None:
+            raise NotRecalled(text)
+        return found
+
     # -- queries -----------------------------------------------------------------------
 
     def run(self, name: str, *, store: QueryStore | None = None, **params) -> list[dict[str, Any]]:
@@ -163,3 +170,7 @@ def make_templates(holder: dict) -> Jinja2Templates:
     env.filters["heading"] = heading
     env.globals["type_names"] = TYPE_NAMES
     return templates
+
+
+class NotRecalled(LookupError):
+    """The search index does not remember these matches: finding them takes a search."""

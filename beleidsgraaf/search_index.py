@@ -332,21 +332,28 @@ class SearchIndex:
     def find(self, text: str, limit: int, class_iri: str | None = None) -> list[str]:
         """The IRIs of the `limit` best matches, best first, optionally only members of
         `class_iri`: what a canned query answered by the index gets (no facets, no snippets)."""
-        key = (text, limit, class_iri)
-        with self._found_lock:
-            if key in self._found:
-                self._found.move_to_end(key)
-                return list(self._found[key])
+        found = self.recalled(text, limit, class_iri)
+        if found is not None:
+            return found
         expression, _ = self.expression(text)
         found = []
         if expression is not None:
             filters, args = _filters(None, None, class_iri)
             found = [row[1] for row in self._ranked(self._reader(), text, expression, filters, args, limit)]
         with self._found_lock:
-            self._found[key] = found
+            self._found[(text, limit, class_iri)] = found
             while len(self._found) > FOUND_CACHE:
                 self._found.popitem(last=False)
         return list(found)
+
+    def recalled(self, text: str, limit: int, class_iri: str | None = None) -> list[str] | None:
+        """What `find` answered for these arguments since the last re-index, or None: no search."""
+        key = (text, limit, class_iri)
+        with self._found_lock:
+            if key not in self._found:
+                return None
+            self._found.move_to_end(key)
+            return list(self._found[key])
 
     def _ranked(self, db, text: str, expression: str, filters: str, args: tuple, limit: int) -> list[tuple]:
         query_stems = stems(text)

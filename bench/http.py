@@ -80,7 +80,8 @@ class HttpTarget:
         self.connection.close()
         self.connection = self._connect()
 
-    def measure(self, request: tuple[str, str, dict], policy: Policy) -> Measurement:
+    def once_for(self, request: tuple[str, str, dict]):
+        """One run of `request` per call, counting the rows on the first."""
         method, path, kwargs = request
         calls = {"n": 0}
 
@@ -88,4 +89,7 @@ class HttpTarget:
             calls["n"] += 1
             return self.once(method, path, kwargs, timeout_s, want_rows=calls["n"] == 1)
 
-        return run_repeated(once, policy)
+        return once
+
+    def measure(self, request: tuple[str, str, dict], policy: Policy) -> Measurement:
+        return run_repeated(self.once_for(request), policy)

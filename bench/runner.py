@@ -1,6 +1,6 @@
 """One benchmark run: for each size, the same data and the same queries against every
-target, one target at a time (the machine has two cores; nothing else of ours runs
-alongside)."""
+target, one request at a time (the machine has two cores; nothing else of ours runs
+alongside); our own targets take turns on each query, the peer runs afterwards."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from .sizes import PreparedData, prepare
 from .http import HttpTarget
 from .inprocess import InProcessRunner
-from .measure import Measurement, Policy, skipped_after_timeout
+from .measure import Measurement, Policy, run_interleaved, skipped_after_timeout
 from .servers import OurServer, PeerServer
 from .shacl import measure_validation
 from .workload import PAGES, BenchQuery, all_queries
@@ -99,25 +99,39 @@ class Run:
 
     # -- targets ---------------------------------------------------------------------------
 
-    def _measure(self, target: str, query: BenchQuery, size: int, how) -> dict:
+    def _measure_together(self, query: BenchQuery, size: int, onces: dict) -> dict[str, dict]:
+        """`query` on each target of `onces` (name -> one run per call), the targets taking
+        turns (measure.run_interleaved) so the machine's load hits them alike; a target that
+        need not run (see `_skipped`) is reported as skipped."""
+        results = {target: self._skipped(target, query) for target in onces}
+        to_run = {target: once for target, once in onces.items() if results[target] is None}
+        measured = run_interleaved(to_run, {t: self.s.policy(t) for t in to_run}, leader="store")
+        leader = measured.get("store")
+        for target, m in measured.items():
+            if leader is not None and leader.timed_out and target != "store" and not m.samples and not m.error:
+                # Same engine, same data: bare pyoxigraph and the service cannot be faster than the
+                # engine itself; running them would only burn another time limit each.
+                m = Measurement(timeout_s=self.s.policy(target).timeout_s,
+                                skipped=f"the engine (our Store in-process) timed out at {size}x; not run")
+            elif m.timed_out:
+                self.timed_out_at[(target, query.name)] = size
+            results[target] = m
+        for target in onces:
+            self.log(f"    {target:13} {query.name:42} {_short(results[target])}")
+        return {target: m.as_dict() for target, m in results.items()}
+
+    def _skipped(self, target: str, query: BenchQuery) -> Measurement | None:
         smaller = self.timed_out_at.get((target, query.name))
         engine_timeout = self.timed_out_at.get(("store", query.name)) if target in {"oxigraph"} | HTTP_TARGETS \
             else None
         if query.index_backed and target not in HTTP_TARGETS:
-            m = Measurement(skipped="answered by the service's search index; measured over HTTP only")
-        elif smaller is not None:
-            m = skipped_after_timeout(smaller, self.s.policy(target).timeout_s)
-        elif engine_timeout is not None:
-            # Same engine, same data: bare pyoxigraph and the service cannot be faster than the
-            # engine itself; running them would only burn another time limit each.
-            m = Measurement(timeout_s=self.s.policy(target).timeout_s,
-                            skipped=f"the engine (our Store in-process) timed out at {engine_timeout}x; not run")
-        else:
-            m = how(self.s.policy(target))
-            if m.timed_out:
-                self.timed_out_at[(target, query.name)] = size
-        self.log(f"    {target:13} {query.name:42} {_short(m)}")
-        return m.as_dict()
+            return Measurement(skipped="answered by the service's search index; measured over HTTP only")
+        if smaller is not None:
+            return skipped_after_timeout(smaller, self.s.policy(target).timeout_s)
+        if engine_timeout is not None:
+            return Measurement(timeout_s=self.s.policy(target).timeout_s,
+                               skipped=f"the engine (our Store in-process) timed out at {engine_timeout}x; not run")
+        return None
 
     def _cold_starts(self, data: PreparedData, entry: dict) -> None:
         cold = []
@@ -148,16 +162,11 @@ class Run:
                 target_uncached = stack.enter_context(closing(HttpTarget(
                     uncached_server.base_url, on_timeout=uncached_server.restart)))
             for q in self.queries:
-                cells = entry["queries"][q.name]
-                for engine in ("store", "oxigraph"):
-                    cells[engine] = self._measure(
-                        engine, q, data.size, lambda policy, e=engine, name=q.name: worker.measure(name, e, policy))
-                cells["http"] = self._measure(
-                    "http", q, data.size, lambda policy, q=q: target.measure(q.our_request(), policy))
+                onces = {"store": worker.once_for(q.name, "store"), "oxigraph": worker.once_for(q.name, "oxigraph"),
+                         "http": target.once_for(q.our_request())}
                 if target_uncached is not None and q.kind == "canned":
-                    cells["http_uncached"] = self._measure(
-                        "http_uncached", q, data.size,
-                        lambda policy, q=q: target_uncached.measure(q.our_request(), policy))
+                    onces["http_uncached"] = target_uncached.once_for(q.our_request())
+                entry["queries"][q.name].update(self._measure_together(q, data.size, onces))
             entry["pages"] = {}
             for page in PAGES:
                 m = target.measure(("GET", page.path, {"params": page.params}), self.s.policy("http"))
@@ -176,8 +185,8 @@ class Run:
             target = HttpTarget(peer.base_url, on_timeout=peer.restart)
             try:
                 for q in self.queries:
-                    entry["queries"][q.name]["peer"] = self._measure(
-                        "peer", q, data.size, lambda policy, q=q: target.measure(q.peer_request(), policy))
+                    entry["queries"][q.name].update(
+                        self._measure_together(q, data.size, {"peer": target.once_for(q.peer_request())}))
                 entry["memory_peer"] = peer.memory()
             finally:
                 target.close()

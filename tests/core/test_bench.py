@@ -10,7 +10,7 @@ import json
 import pytest
 
 from bench import report as bench_report
-from bench.measure import Policy, TimedOut, run_repeated
+from bench.measure import Policy, TimedOut, run_interleaved, run_repeated
 from bench.workload import adhoc_queries, all_queries, canned_queries
 from beleidsgraaf.cli import main as cli_main
 from beleidsgraaf.queries import registry
@@ -145,6 +145,32 @@ def test_repetition_policy_counts_warmup_budget_and_timeouts():
 
     m = run_repeated(stuck, Policy(timeout_s=30))
     assert m.timed_out and m.lower_bound_s == 30 and m.as_dict()["timeout_s"] == 30
+
+
+def test_interleaved_targets_take_turns_and_stop_on_their_own():
+    calls = []
+
+    def target(name, seconds, fail_on=None):
+        def once(timeout):
+            calls.append(name)
+            if len(calls) == fail_on:
+                raise TimedOut()
+            return 7, seconds
+        return once
+
+    fast, budget = Policy(repeat=3, budget_s=10, timeout_s=1), Policy(repeat=20, budget_s=5, timeout_s=60)
+    measured = run_interleaved({"a": target("a", 0.001), "b": target("b", 2.0)}, {"a": fast, "b": budget})
+    # turns: a's first run is a warm-up and every counted run of a has an uncounted one just
+    # before it; b's runs are slow, so each counts and none is warmed; b stops at its budget
+    assert calls == ["a", "b", "a", "a", "b", "a", "a", "b", "a", "a"]
+    assert len(measured["a"].samples) == 3 and measured["a"].rows == 7
+    assert len(measured["b"].samples) == 3 and sum(measured["b"].samples) >= 5
+
+    calls.clear()
+    measured = run_interleaved({"store": target("store", 0.001, fail_on=3), "http": target("http", 0.001)},
+                               {"store": fast, "http": fast}, leader="store")
+    assert calls == ["store", "http", "store"]  # the leader timed out: nobody runs on
+    assert measured["store"].timed_out and not measured["http"].timed_out and not measured["http"].samples
 
 
 def test_targets_take_time_limits_as_lower_bounds():

@@ -202,6 +202,30 @@ def test_a_repeated_canned_question_is_answered_from_the_cache_as_the_first(limi
     assert bad_accept.status_code == 406
 
 
+def test_a_repeated_search_is_answered_on_the_event_loop(limited_app, monkeypatch):
+    """A canned query answered by the search index: the index remembers its matches and the
+    store the answer, so asking again needs neither a search, a worker nor a thread; other
+    words need a search again."""
+    store, app = limited_app(workers=1, cache_mb=64)
+    from fastapi.testclient import TestClient
+    import api.canned
+
+    to_thread, hops = api.canned.run_in_threadpool, []
+
+    async def counting_hops(*args):
+        hops.append(args[-1].name)
+        return await to_thread(*args)
+
+    monkeypatch.setattr(api.canned, "run_in_threadpool", counting_hops)
+    with TestClient(app) as client:
+        answers = [client.get("/queries/search", params={"text": text}, headers={"Accept": "text/csv"})
+                   for text in ("beschermd wonen", "beschermd wonen", "dakloosheid")]
+    assert [a.status_code for a in answers] == [200] * 3
+    assert answers[0].text == answers[1].text and answers[0].text.count("\n") > 2
+    assert answers[2].text != answers[0].text
+    assert hops == ["search", "search"]  # the first and the third
+
+
 @pytest.mark.slow
 def test_saturated_pool_answers_503_with_retry_after(limited_app):
     store, app = limited_app(timeout=3, workers=1, queue_wait=0.5)

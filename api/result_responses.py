@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from beleidsgraaf import formats
 from beleidsgraaf.formats import GRAPH_TYPES, HTML, RESULT_TYPES
-from beleidsgraaf.results import is_graph_result, serialize_result
+from beleidsgraaf.results import as_solutions, is_graph_result, serialize_result
 
 from .negotiation import negotiate
 
@@ -62,6 +62,7 @@ def table(result) -> dict:
     if is_graph_result(result):
         rows = [[t.subject, t.predicate, t.object] for t in result]
         return {"kind": "graph", "variables": ["subject", "predicate", "object"], "rows": rows}
+    result = as_solutions(result)
     variables = [v.value for v in result.variables]
     rows = [[solution[v] for v in variables] for solution in result]
     return {"kind": "table", "variables": variables, "rows": rows}

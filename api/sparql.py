@@ -16,9 +16,9 @@ from beleidsgraaf.formats import FORM_TYPES, FORM_URLENCODED, GRAPH_TYPES, HTML,
 from beleidsgraaf.namespaces import FORMATS, SD
 from beleidsgraaf.sparql_syntax import decode_query
 
-from .result_responses import choose_media, offers_for, serialized, table
+from .result_responses import SELECT_OFFERS, choose_media, offers_for, serialized, table
 from .service import service
-from .errors import ApiError, Forbidden, UnsupportedMediaType
+from .errors import ApiError, Forbidden, NotAcceptable, UnsupportedMediaType
 from .negotiation import negotiate
 from .protocol import endpoint_base, format_hint, require_query_body, require_utf8
 from .openapi_responses import BODY_ERRORS, FORBIDDEN, SPARQL_ANSWERS
@@ -120,7 +120,8 @@ def _execute(request: Request, text: str, default_graphs: list[str], named_graph
     default_graphs = _graph_iris("default-graph-uri", default_graphs)
     named_graphs = _graph_iris("named-graph-uri", named_graphs)
     with service(request).adhoc_slots.held():
-        result = _evaluate(service(request).store, text, default_graphs, named_graphs, base)
+        result = _evaluate(service(request).store, text, default_graphs, named_graphs, base,
+                           _solutions_media(request, form))
     try:
         media = choose_media(request, result, format_param=format_hint(request, offers_for(result), form))
         if media == HTML:
@@ -131,14 +132,28 @@ def _execute(request: Request, text: str, default_graphs: list[str], named_graph
         del result
 
 
-def _evaluate(store, text: str, default_graphs: list[str], named_graphs: list[str], base: str | None):
+def _evaluate(store, text: str, default_graphs: list[str], named_graphs: list[str], base: str | None,
+              solutions_media: str | None = None):
     """The one path of an ad-hoc query. This process never reads the text: the store's
     worker checks it (updates and SERVICE refused, nesting bounded), parses and evaluates
-    it under the time and memory limits, and explains a syntax error. Ad-hoc answers are
-    not cached (canned and page queries are)."""
-    run = getattr(store, "query_adhoc", store.query)
-    return run(text, default_graph_uris=default_graphs or None, named_graph_uris=named_graphs or None,
-               base_iri=base)
+    it under the time and memory limits, and explains a syntax error; it also writes a
+    SELECT answer in `solutions_media`, the format the client takes for one. Ad-hoc
+    answers are not cached (canned and page queries are)."""
+    options = {"default_graph_uris": default_graphs or None, "named_graph_uris": named_graphs or None,
+               "base_iri": base}
+    if hasattr(store, "query_adhoc"):
+        return store.query_adhoc(text, media=solutions_media, **options)
+    return store.query(text, **options)
+
+
+def _solutions_media(request: Request, form=None) -> str | None:
+    """The machine format the client takes for a SELECT answer, or None (an HTML page, or
+    a format it takes for graphs only: the form of the query is not known yet)."""
+    try:
+        media = negotiate(request, SELECT_OFFERS, format_param=format_hint(request, SELECT_OFFERS, form))
+    except NotAcceptable:
+        return None
+    return None if media == HTML else media
 
 
 def _graph_iris(parameter: str, values: list[str]) -> list[str]:

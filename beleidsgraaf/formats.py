@@ -119,6 +119,9 @@ RESULTS_FORMATS = (ResultsFormat.JSON, ResultsFormat.XML, ResultsFormat.CSV, Res
 # Names people type for a results format; oxigraph's from_extension knows each (its own
 # extensions are .srj and .srx, which nobody types).
 RESULTS_NAMES = ("csv", "tsv", "json", "xml")
+# SELECT answers a query worker writes itself, by short name: it counts their rows as it
+# writes them (workers._CountedRows). The server makes any other format from TSV.
+WORKER_RESULTS_FORMATS = {"tsv": ResultsFormat.TSV, "json": ResultsFormat.JSON, "xml": ResultsFormat.XML}
 # `query --format table`: an aligned text table for people, not a SPARQL results format.
 TABLE = "table"
 

@@ -13,6 +13,24 @@ class Triples(list):
     rdflib) return instead."""
 
 
+class Serialized:
+    """A SELECT answer as a worker wrote it, in the SPARQL results format `media`: passed on
+    as it is when that format is asked for, read only when another one is."""
+
+    def __init__(self, media: str, body: bytes):
+        self.media, self.body = media, body
+
+    def solutions(self) -> ox.QuerySolutions:
+        from . import formats
+
+        return ox.parse_query_results(self.body, format=formats.results_format_for_media_type(self.media))
+
+
+def as_solutions(result):
+    """`result`, a Serialized answer read back as solutions."""
+    return result.solutions() if isinstance(result, Serialized) else result
+
+
 def is_graph_result(result) -> bool:
     return isinstance(result, (ox.QueryTriples, Triples))
 
@@ -82,7 +100,9 @@ def serialize_result(result, media: str) -> bytes:
 
     if is_graph_result(result):
         return serialize_triples(result, formats.rdf_format_for_media_type(media))
-    return serialize_solutions(result, formats.results_format_for_media_type(media))
+    if isinstance(result, Serialized) and formats.bare(result.media) == formats.bare(media):
+        return result.body
+    return serialize_solutions(as_solutions(result), formats.results_format_for_media_type(media))
 
 
 def serialize_triples(triples, fmt: ox.RdfFormat) -> bytes:

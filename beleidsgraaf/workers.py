@@ -18,6 +18,7 @@ import io
 import json
 import math
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -33,6 +34,7 @@ import pyoxigraph as ox
 
 from . import replies
 from .backends.oxigraph_options import graph_names, query_options
+from .formats import WORKER_RESULTS_FORMATS as ANSWER_FORMATS, bare
 from .errors import QueryError, QueryOutOfMemory, QueryTimeout, ResultTooLarge, ServiceBusy
 
 # The settings (beleidsgraaf/settings.py) that error messages name; this module stays light,
@@ -101,6 +103,8 @@ def _encoded(reply: tuple) -> bytes:
     """A reply as the server reads it (replies.py): a serialised answer goes in the body."""
     if reply[0] in BODY_KINDS:
         return replies.encode(reply[0], body=reply[1])
+    if reply[0] == "answer":
+        return replies.encode("answer", reply[1], body=reply[2])
     return replies.encode(*reply)
 
 
@@ -110,6 +114,10 @@ def _decoded(data: bytes) -> tuple:
     fields, body = replies.decode(data, REPLY_KINDS)
     if fields[0] in BODY_KINDS:
         return (fields[0], body)
+    if fields[0] == "answer":
+        if len(fields) != 2 or fields[1] not in ANSWER_FORMATS:
+            raise replies.BadReply("an answer reply without a format this server asks for")
+        return (fields[0], fields[1], body)
     if fields[0] == "boolean" and (len(fields) != 2 or not isinstance(fields[1], bool)):
         raise replies.BadReply("a boolean reply without its value")
     if fields[0] == "error" and (len(fields) != 3 or not all(isinstance(f, str) for f in fields[1:])):
@@ -122,7 +130,7 @@ def _decoded(data: bytes) -> tuple:
 
 
 BODY_KINDS = {"solutions", "graph"}
-REPLY_KINDS = frozenset({"ready", "boolean", "error", "shape"} | BODY_KINDS)
+REPLY_KINDS = frozenset({"ready", "boolean", "error", "shape", "answer"} | BODY_KINDS)
 
 
 def _answer(store: ox.Store, sparql: str, options: dict, max_rows: int, *, allow_service: bool) -> tuple:
@@ -130,6 +138,7 @@ def _answer(store: ox.Store, sparql: str, options: dict, max_rows: int, *, allow
 
     options = dict(options)
     shape_only = options.pop("shape_only", False)
+    answer_format = options.pop("answer_format", None)
     try:
         check_query(sparql, allow_service=allow_service)
         result = store.query(sparql, **query_options(sparql, **options))
@@ -140,7 +149,9 @@ def _answer(store: ox.Store, sparql: str, options: dict, max_rows: int, *, allow
         if isinstance(result, ox.QueryTriples):
             triples = _capped(result, max_rows, "triples")
             return ("graph", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
-        return ("solutions", _tsv_results(result, max_rows))
+        if answer_format in ANSWER_FORMATS:
+            return ("answer", answer_format, _serialized_rows(result, answer_format, max_rows))
+        return ("solutions", _serialized_rows(result, "tsv", max_rows))
     except UpdateRefused as exc:
         return ("error", "update", str(exc))
     except NetworkAccessRefused as exc:
@@ -201,37 +212,66 @@ def _capped(items: Iterator, max_rows: int, noun: str) -> list:
     return taken
 
 
-class _TsvRows(io.RawIOBase):
-    """Collects Oxigraph's TSV serialisation of a SELECT result and stops it once it holds
-    more than `max_rows` rows. Oxigraph writes one line per row (tabs and newlines inside
-    terms are escaped) after one header line, so counting lines counts rows, in Rust's
-    buffered chunks, without a Python object per term."""
+class _CountedRows(io.RawIOBase):
+    """Collects Oxigraph's serialisation of a SELECT result and stops it once it holds
+    more than `max_rows` rows. Rows are counted by marks in the bytes, in Rust's buffered
+    chunks, without a Python object per term (a mark split between two chunks is counted
+    once):
+    - TSV: a line per row (tabs and newlines inside terms are escaped) after a header line;
+    - XML: a `<result>` per row (a `<` inside a term is escaped);
+    - JSON: a row that binds something starts with `[{"` or `,{"`, which cannot occur
+      inside a string (a `"` there is escaped) nor elsewhere in Oxigraph's compact output.
+      A row binding nothing (`{}`) is not counted here: `_json_rows` counts exactly when
+      the answer may hold one."""
 
-    def __init__(self, max_rows: int):
+    MARKS = {"tsv": (b"\n",), "xml": (b"<result>",), "json": (b'[{"', b',{"')}
+    HEADER_LINES = {"tsv": 1, "xml": 0, "json": 0}
+
+    def __init__(self, answer_format: str, max_rows: int):
         super().__init__()
         self.chunks: list[bytes] = []
-        self.lines = 0
+        self.marks = self.MARKS[answer_format]
+        self.rows = -self.HEADER_LINES[answer_format]
         self.max_rows = max_rows
+        self._keep = len(self.marks[0]) - 1
+        self._tail = b""
 
     def writable(self) -> bool:
         return True
 
     def write(self, chunk) -> int:
         chunk = bytes(chunk)
-        self.lines += chunk.count(b"\n")
-        if self.lines > self.max_rows + 1:
+        # The marks of a format are of one length n: the last n - 1 bytes of a chunk cannot
+        # hold a whole mark, and are looked at again with the next chunk.
+        window = self._tail + chunk
+        self.rows += sum(window.count(mark) for mark in self.marks)
+        self._tail = window[-self._keep:] if self._keep else b""
+        if self.rows > self.max_rows:
             raise _TooLarge(f"the answer holds more than {self.max_rows} rows")
         self.chunks.append(chunk)
         return len(chunk)
 
 
-def _tsv_results(solutions: ox.QuerySolutions, max_rows: int) -> bytes:
-    """The solutions as SPARQL 1.1 TSV, which the server parses back into a real
-    ox.QuerySolutions. TSV keeps every term exactly (N-Triples syntax) and is written by
-    Oxigraph itself: several times faster than building JSON term by term in Python."""
-    rows = _TsvRows(max_rows)
-    solutions.serialize(rows, format=ox.QueryResultsFormat.TSV)
-    return b"".join(rows.chunks)
+def _serialized_rows(solutions: ox.QuerySolutions, answer_format: str, max_rows: int) -> bytes:
+    """The solutions in `answer_format` (Oxigraph's own serialiser: several times faster
+    than building them term by term in Python), at most `max_rows` of them. TSV keeps
+    every term exactly (N-Triples syntax), for the server to read back as terms."""
+    rows = _CountedRows(answer_format, max_rows)
+    solutions.serialize(rows, format=ANSWER_FORMATS[answer_format])
+    body = b"".join(rows.chunks)
+    if answer_format == "json" and b"{}" in body and _json_rows(body) > max_rows:
+        raise _TooLarge(f"the answer holds more than {max_rows} rows")
+    return body
+
+
+JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+
+
+def _json_rows(body: bytes) -> int:
+    """The exact number of rows of Oxigraph's SPARQL JSON: with every string cut down to
+    `"`, each row, empty or not, starts with `[{` or `,{`."""
+    skeleton = JSON_STRING.sub(b'"', body)
+    return skeleton.count(b"[{") + skeleton.count(b",{")
 
 
 # -- the server side ---------------------------------------------------------------------------
@@ -316,11 +356,13 @@ class QueryPool:
 
     def query(self, sparql: str, *, substitutions: Mapping[str, object] | None = None,
               default_graph_uris: list[str] | None = None, named_graph_uris: list[str] | None = None,
-              base_iri: str | None = None, adhoc: bool = False):
+              base_iri: str | None = None, adhoc: bool = False, media: str | None = None):
         """Parse and run `sparql` in a worker. The server only ships the text: checking,
         parsing and evaluating all happen under the worker's limits. A canned or page query
-        (not `adhoc`) may be answered from the cache and may take the last idle worker."""
-        options = _query_options(substitutions, default_graph_uris, named_graph_uris, base_iri)
+        (not `adhoc`) may be answered from the cache and may take the last idle worker.
+        With `media` (a SPARQL results type the worker writes: JSON, XML, TSV) a SELECT
+        answer comes back as those bytes, a `results.Serialized`, not to be read here."""
+        options = _query_options(substitutions, default_graph_uris, named_graph_uris, base_iri, media)
         cache = not adhoc and self.cache.enabled
         key = AnswerCache.key(sparql, options) if cache else None
         reply = self.cache.get(key) if cache else None
@@ -331,13 +373,15 @@ class QueryPool:
         return _result_from(reply, self.limits)
 
     def query_serialized(self, sparql: str, media: str, *, substitutions: Mapping[str, object] | None = None) -> bytes:
-        """A canned or page query's answer as bytes in the machine format `media`, kept in
-        the cache per format: asked again, it costs neither a worker nor a serialiser."""
+        """A canned or page query's answer as bytes in the machine format `media`, written
+        by the worker when it can, and kept in the cache per format: asked again, it costs
+        neither a worker nor a serialiser."""
         from .results import serialize_result  # server side only
 
         body = self.cached_serialized(sparql, media, substitutions=substitutions)
         if body is None:
-            result = self.query(sparql, substitutions=substitutions)
+            options = _query_options(substitutions, media=media)
+            result = _result_from(self._ask_worker((sparql, options, self.limits.max_rows), False), self.limits)
             try:
                 body = serialize_result(result, media)
             finally:
@@ -482,14 +526,23 @@ class QueryPool:
 
 
 def _query_options(substitutions: Mapping[str, object] | None = None, default_graph_uris: list[str] | None = None,
-                   named_graph_uris: list[str] | None = None, base_iri: str | None = None) -> dict:
+                   named_graph_uris: list[str] | None = None, base_iri: str | None = None,
+                   media: str | None = None) -> dict:
     """A query's options as a worker receives them; a bad graph IRI is the caller's error,
-    said here."""
+    said here. `media`, when the worker can write SELECT answers in it, becomes their format."""
     options = {"substitutions": dict(substitutions or {}), "default_graph_uris": list(default_graph_uris or []),
                "named_graph_uris": list(named_graph_uris or []), "base_iri": base_iri}
     graph_names(options["default_graph_uris"], "default-graph-uri")
     graph_names(options["named_graph_uris"], "named-graph-uri")
+    answer_format = answer_format_for(media)
+    if answer_format is not None:
+        options["answer_format"] = answer_format
     return options
+
+
+def answer_format_for(media: str | None) -> str | None:
+    """The short name (ANSWER_FORMATS) of the SPARQL results type `media`, if a worker writes it."""
+    return next((name for name, fmt in ANSWER_FORMATS.items() if fmt.media_type == bare(media or "")), None)
 
 
 RETRY_AFTER = 2  # seconds: a replacement worker is ready well within this
@@ -511,7 +564,7 @@ class AnswerCache:
     def key(sparql: str, options: dict) -> tuple:
         substitutions = tuple(sorted((name, str(value)) for name, value in options["substitutions"].items()))
         return (sparql, substitutions, tuple(options["default_graph_uris"]), tuple(options["named_graph_uris"]),
-                options.get("base_iri"))
+                options.get("base_iri"), options.get("answer_format"))
 
     @property
     def enabled(self) -> bool:
@@ -544,10 +597,12 @@ def _reply_size(key: tuple, reply: tuple) -> int:
 
 
 def _result_from(reply: tuple, limits: QueryLimits):
-    from .results import Triples  # server side only: keeps rdflib out of the workers
+    from .results import Serialized, Triples  # server side only: keeps rdflib out of the workers
     from .sparql_guard import NetworkAccessRefused, UpdateRefused
 
     kind = reply[0]
+    if kind == "answer":
+        return Serialized(ANSWER_FORMATS[reply[1]].media_type, reply[2])
     if kind == "solutions":
         return ox.parse_query_results(reply[1], format=ox.QueryResultsFormat.TSV)
     if kind == "boolean":

@@ -381,28 +381,30 @@ def test_canned_answers_come_from_the_cache_per_store_version(served):
 
 
 def test_a_cached_answer_is_kept_serialised_in_each_format_asked_for(served):
-    """The service's canned answers: the bytes a client gets, kept per format, so asking
-    again costs neither a worker nor a serialiser; each format holds the same answer."""
+    """The service's canned answers: the bytes a client gets, written by the worker in the
+    format asked for (or made from TSV for another) and kept per format, so asking again
+    costs neither a worker nor a serialiser; each format holds the same answer."""
     _, store = served
     query = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p"
-    as_json = "application/sparql-results+json"
-    assert store.cached_serialized(query, as_json) is None  # nothing asked yet
-    first = store.query_serialized(query, as_json)
-    assert store.cached_serialized(query, as_json) == first
+    media = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+             "tsv": "text/tab-separated-values", "csv": "text/csv"}
+    assert store.cached_serialized(query, media["json"]) is None  # nothing asked yet
+    first = {name: store.query_serialized(query, m) for name, m in media.items()}
+    assert store.cached_serialized(query, media["json"]) == first["json"]
     workers_before = store.pool.worker_pids()
     for pid in workers_before:  # stop every worker: an answer now can only come from the cache
         psutil.Process(pid).suspend()
     try:
-        again = store.query_serialized(query, as_json)
-        as_xml = store.query_serialized(query, "application/sparql-results+xml")  # from the cached rows
+        again = {name: store.query_serialized(query, m) for name, m in media.items()}
     finally:
         for pid in workers_before:
             psutil.Process(pid).resume()
     assert again == first
-    rows = json.loads(first)["results"]["bindings"]
+    rows = json.loads(first["json"])["results"]["bindings"]
     assert len(rows) > 10
-    assert as_xml.startswith(b"<?xml") and as_xml.count(b"<result>") == len(rows)
-    assert store.cached_serialized(query, as_json, substitutions={"p": ox.NamedNode("urn:other")}) is None
+    assert first["xml"].startswith(b"<?xml") and first["xml"].count(b"<result>") == len(rows)
+    assert first["tsv"].count(b"\n") == len(rows) + 1 and first["csv"].count(b"\r\n") == len(rows) + 1
+    assert store.cached_serialized(query, media["json"], substitutions={"p": ox.NamedNode("urn:other")}) is None
 
 
 def test_the_answer_cache_is_bounded():

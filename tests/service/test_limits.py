@@ -4,6 +4,8 @@ the limits come from the settings (tests/test_settings.py covers reading them)."
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import threading
 import time
@@ -154,8 +156,8 @@ def test_a_query_cache_of_0_mb_evaluates_every_canned_query_again(limited_app, c
 
 def test_a_repeated_canned_question_is_answered_from_the_cache_as_the_first(limited_app, monkeypatch):
     """The second request for a canned answer is served from the cache on the event loop:
-    the same bytes and headers, in any format, without a worker; its parameters and Accept
-    header are still checked."""
+    the same bytes and headers, without a worker (the worker wrote each format the first
+    time it was asked for); its parameters and Accept header are still checked."""
     store, app = limited_app(workers=1, cache_mb=64)
     from fastapi.testclient import TestClient
 
@@ -197,7 +199,7 @@ def test_a_repeated_canned_question_is_answered_from_the_cache_as_the_first(limi
     for header in ("content-type", "vary", "content-security-policy", "access-control-allow-origin"):
         assert again.headers.get(header) == first.headers.get(header), header
     assert as_xml.text.count("<result>") == len(first.json()["results"]["bindings"])
-    assert len(asked) == 1
+    assert [request[1].get("answer_format") for request in asked] == ["json", "xml"]  # written by the worker
     assert bad_parameter.status_code == 422 and "goal" in bad_parameter.json()["message"]
     assert bad_accept.status_code == 406
 
@@ -309,6 +311,47 @@ def test_row_cap_counts_rows_exactly(limited_app):
     assert len(list(store.query(seven))) == 7
     with pytest.raises(ResultTooLarge, match="more than 7 rows"):
         store.query("SELECT ?n WHERE { VALUES ?n { 1 2 3 4 5 6 7 8 } }")
+
+
+# Values whose text looks like the marks the worker counts rows by, in every format.
+TRICKY_ROWS = ('"a,{\\"b"', '"<result>"', '"line\\nbreak"', '"}},{\\""', '"{}"', "<urn:x>", '""')
+
+
+@pytest.mark.parametrize("media", ["application/sparql-results+json", "application/sparql-results+xml",
+                                   "text/tab-separated-values", "text/csv"])
+@pytest.mark.parametrize("bound", [True, False], ids=["bound", "empty-rows"])
+def test_row_cap_counts_rows_exactly_in_the_format_the_worker_writes(limited_app, media, bound):
+    """The worker writes JSON, XML and TSV answers itself and counts their rows by marks in
+    the bytes: literals that look like those marks, and rows that bind nothing (`{}` in
+    JSON), are counted right, at the cap and one over it."""
+    store, _ = limited_app(max_rows=len(TRICKY_ROWS), cache_mb=0)
+    projection = "?v" if bound else "?unbound"
+    at_cap = f"SELECT {projection} WHERE {{ VALUES ?v {{ {' '.join(TRICKY_ROWS)} }} }}"
+    over = at_cap.replace('""', '"" "one more"')
+    body = store.query_serialized(at_cap, media)
+    if media == "text/csv":  # made by the server from the worker's TSV; oxigraph does not read CSV back
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))[1:]
+    else:
+        rows = list(ox.parse_query_results(body, format=ox.QueryResultsFormat.from_media_type(media)))
+    assert len(rows) == len(TRICKY_ROWS)
+    with pytest.raises(ResultTooLarge, match=f"more than {len(TRICKY_ROWS)} rows"):
+        store.query_serialized(over, media)
+
+
+@pytest.mark.parametrize("answer_format, rows", [("json", b',{"a":1}'), ("xml", b"<result></result>"),
+                                                  ("tsv", b"x\n")])
+def test_a_row_mark_split_between_two_chunks_is_counted_once(answer_format, rows):
+    from beleidsgraaf.workers import _CountedRows, _TooLarge
+
+    header = b"h\n" if answer_format == "tsv" else b'[{"a":0}' if answer_format == "json" else b""
+    data = header + rows * 5
+    for cut in range(1, len(data)):  # every place the writer's buffer could end
+        counter = _CountedRows(answer_format, max_rows=6 if answer_format == "json" else 5)
+        counter.write(data[:cut])
+        counter.write(data[cut:])
+        assert counter.rows == (6 if answer_format == "json" else 5), cut
+    with pytest.raises(_TooLarge):
+        _CountedRows(answer_format, max_rows=4).write(data)
 
 
 def _terms(result) -> list:

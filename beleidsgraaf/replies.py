@@ -5,7 +5,9 @@ make the server run code. Pickle could: unpickling calls any importable function
 name. So a reply is one line of JSON (a list of strings, numbers, booleans and null, which
 JSON cannot turn into anything else) and, after the newline, an optional body of raw bytes
 (a serialised answer such as TSV results or N-Triples). The server parses the body with a
-parser for that format, never as Python objects.
+parser for that format, never as Python objects, or, for a SELECT answer written in the
+format the client asked for (SPARQL JSON or XML), passes it on unread: bytes it only
+forwards cannot make it run anything either.
 
 This module is imported by every worker process: it must stay light.
 """

@@ -73,11 +73,19 @@ def term_text(name: str, value) -> str:
         return "UNDEF"
     if not isinstance(value, (ox.NamedNode, ox.Literal)):
         raise QueryError(f"parameter '{name}': only IRIs and literals can be bound, not {type(value).__name__}")
-    text = str(value)
-    parsed = list(ox.parse(f"<urn:x:s> <urn:x:p> {text} .", format=ox.RdfFormat.N_TRIPLES))
-    if len(parsed) != 1 or parsed[0].object != value:  # belt and braces: exactly this one term
+    text = _single_term_text(value)
+    if text is None:
         raise QueryError(f"parameter '{name}': value does not serialise to a single RDF term")
     return text
+
+
+@lru_cache(maxsize=4096)
+def _single_term_text(value: ox.NamedNode | ox.Literal) -> str | None:
+    """`value` in N-Triples if that reads back as exactly this one term (belt and braces),
+    else None. Remembered: a search binds the same things found, and ranks, again and again."""
+    text = str(value)
+    parsed = list(ox.parse(f"<urn:x:s> <urn:x:p> {text} .", format=ox.RdfFormat.N_TRIPLES))
+    return text if len(parsed) == 1 and parsed[0].object == value else None
 
 
 def values_block(substitutions: Mapping[str, object]) -> str:
@@ -102,9 +110,16 @@ def bind_rows(sparql: str, names: Sequence[str], rows: Iterable[Sequence[object]
     """`sparql` with a table of bindings (e.g. the things a search found, with their rank)
     as a VALUES block at the start of the top-level WHERE group only: the query must use
     these variables there (a sub-SELECT sees them only through its outer group)."""
-    tokens = tokenize(sparql)
-    where = _top_level_where(tokens)
+    tokens, where = _where_of(sparql)
     return _insert_block(sparql, tokens, where, rows_block(names, rows))
+
+
+@lru_cache(maxsize=64)
+def _where_of(sparql: str):
+    """The tokens of a canned query's text and its top-level WHERE group, remembered: the
+    same few texts are bound again on every request."""
+    tokens = tuple(tokenize(sparql))  # shared by every caller: not to be changed
+    return tokens, _top_level_where(tokens)
 
 
 def bind_values(sparql: str, substitutions: Mapping[str, object] | None) -> str:

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from beleidsgraaf import formats, publish
 from beleidsgraaf.errors import RdfInputError, UserError
-from beleidsgraaf.formats import FORM_URLENCODED, GRAPH_TYPES, JSON, TURTLE
+from beleidsgraaf.formats import FORM_URLENCODED, GRAPH_TYPES, JSON, MULTIPART_FORM, TURTLE
 from beleidsgraaf.publish_cli import checked_graph_iri
 from beleidsgraaf.published import PublishedArea
 from beleidsgraaf.results import serialize_triples
@@ -49,6 +49,11 @@ WRITE_ERRORS = {
 }
 RDF_BODY = {"requestBody": {"required": True, "content": {
     media: {"schema": {"type": "string"}} for media in GRAPH_TYPES}}}
+# POST also takes several RDF documents at once: a multipart/form-data body, one per part.
+MULTIPART_RDF_BODY = {"requestBody": {"required": True, "content": {
+    **RDF_BODY["requestBody"]["content"],
+    MULTIPART_FORM: {"schema": {"type": "object", "additionalProperties": {"type": "string", "format": "binary"},
+                                "description": "one RDF document per part, each with its own Content-Type"}}}}}
 REPORT_NOTE = (" A violation of the shapes gives 422 with the SHACL report of /validate (conforms, counts, "
                "results; Turtle by Accept) beside status, error and message; nothing is written.")
 REPORT_OFFERS = [JSON, TURTLE]
@@ -96,7 +101,7 @@ async def put_graph(request: Request):
              description="Adds the triples to the graph (the whole is validated). A multipart/form-data body "
                          "(one RDF document per part, each with its Content-Type) adds all parts as one write."
                          + REPORT_NOTE,
-             openapi_extra={"parameters": GRAPH_PARAMS, **RDF_BODY})
+             openapi_extra={"parameters": GRAPH_PARAMS, **MULTIPART_RDF_BODY})
 async def post_graph(request: Request):
     return await _write(request, merge=True)
 

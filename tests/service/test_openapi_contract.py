@@ -95,3 +95,14 @@ def test_the_contract_check_catches_an_undocumented_answer(api_schema, api_app):
         assert any("Undocumented status code" in str(f) for f in found), found
     finally:
         api_app.openapi_schema = None  # FastAPI rebuilds the document on the next request
+
+
+def test_every_body_the_store_takes_is_documented(api_app):
+    """PUT and POST /store take each RDF format; POST also a multipart/form-data body of
+    several documents, which a generated client must be able to send."""
+    store = api_app.openapi()["paths"]["/store"]
+    put, post = (set(store[m]["requestBody"]["content"]) for m in ("put", "post"))
+    assert {"text/turtle", "application/n-triples", "application/ld+json"} <= put
+    assert post == put | {"multipart/form-data"}
+    parts = store["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert parts["additionalProperties"]["format"] == "binary"

@@ -134,7 +134,7 @@ def _endpoint_for(query: CannedQuery):
 
 def run(request: Request, query: CannedQuery) -> Response:
     values = resolve_names(service(request), query, single_values(request))
-    missing = [p.name for p in query.parameters if p.required and not str(values.get(p.name, "")).strip()]
+    missing = _missing(query, values)
     if missing and _wants_html(request, query):
         # A person opening the form (linked from /queries) has not filled it in yet: no error.
         return service(request).templates.TemplateResponse(request, "query.html", {
@@ -165,7 +165,7 @@ def _from_cache(request: Request, query: CannedQuery) -> Response | None:
     if any(k.endswith(NAME_SUFFIX) for k in request.query_params):
         return None
     values = single_values(request)
-    if any(p.required and not str(values.get(p.name, "")).strip() for p in query.parameters):
+    if _missing(query, values):
         return None
     try:  # ParameterError -> 422, as on the slow path
         sparql, substitutions = query.prepare(values, finder=service(request).recalled)
@@ -178,6 +178,11 @@ def _from_cache(request: Request, query: CannedQuery) -> Response | None:
     if media == HTML:
         return None
     return cached_answer(service(request).store, sparql, substitutions, media)
+
+
+def _missing(query: CannedQuery, values: dict[str, str]) -> list[str]:
+    """The required parameters left out or blank."""
+    return [p.name for p in query.parameters if p.required and not str(values.get(p.name, "")).strip()]
 
 
 def single_values(request: Request) -> dict[str, str]:

@@ -378,16 +378,18 @@ class QueryPool:
         neither a worker nor a serialiser."""
         from .results import serialize_result  # server side only
 
-        body = self.cached_serialized(sparql, media, substitutions=substitutions)
-        if body is None:
-            options = _query_options(substitutions, media=media)
-            result = _result_from(self._ask_worker((sparql, options, self.limits.max_rows), False), self.limits)
-            try:
-                body = serialize_result(result, media)
-            finally:
-                del result  # Oxigraph results must be dropped on the thread that made them
-            if self.cache.enabled:
-                self.cache.put(self._serialized_key(sparql, media, substitutions), ("serialized", body))
+        key = self._serialized_key(sparql, media, substitutions) if self.cache.enabled else None
+        cached = self.cache.get(key) if key else None
+        if cached is not None:
+            return cached[1]
+        options = _query_options(substitutions, media=media)
+        result = _result_from(self._ask_worker((sparql, options, self.limits.max_rows), False), self.limits)
+        try:
+            body = serialize_result(result, media)
+        finally:
+            del result  # Oxigraph results must be dropped on the thread that made them
+        if key:
+            self.cache.put(key, ("serialized", body))
         return body
 
     def cached_serialized(self, sparql: str, media: str, *,

@@ -124,9 +124,15 @@ def _parameter_schema(query: CannedQuery, parameter) -> dict:
 
 def _endpoint_for(query: CannedQuery):
     async def run_canned_query(request: Request) -> Response:
-        # A repeated question is answered on the event loop from the cache; anything that
-        # may wait (a worker, the search index) runs in the thread pool.
-        return _from_cache(request, query) or await run_in_threadpool(run, request, query)
+        # A request for a machine format is prepared once, here: a repeated question is
+        # answered on the event loop from the cache, another goes to a worker from the
+        # thread pool. Anything else (a form, a name to look up, a search the index does
+        # not remember) takes the full path in the thread pool.
+        prepared = _machine_request(request, query)
+        if prepared is None:
+            return await run_in_threadpool(run, request, query)
+        store = service(request).store
+        return cached_answer(store, *prepared) or await run_in_threadpool(answer, store, *prepared)
 
     run_canned_query.__doc__ = query.label("en")
     return run_canned_query
@@ -158,26 +164,24 @@ def run(request: Request, query: CannedQuery) -> Response:
         "names": parameter_names(service(request), query, values)})
 
 
-def _from_cache(request: Request, query: CannedQuery) -> Response | None:
-    """The answer in a machine format if the store holds it serialised already, else None.
-    Only what is cheap is done here: no search (the index's remembered matches only), no
-    names to look up, no form."""
+def _machine_request(request: Request, query: CannedQuery) -> tuple[str, dict, str] | None:
+    """(SPARQL, substitutions, media type) of a request for a machine format that needs no
+    more than cheap work: no search (the index's remembered matches only), no names to
+    look up, no form; else None."""
     if any(k.endswith(NAME_SUFFIX) for k in request.query_params):
         return None
     values = single_values(request)
     if _missing(query, values):
         return None
-    try:  # ParameterError -> 422, as on the slow path
+    try:  # ParameterError -> 422, as on the full path
         sparql, substitutions = query.prepare(values, finder=service(request).recalled)
     except NotRecalled:
         return None
     try:
         media = negotiate(request, _offers(query))
     except NotAcceptable:
-        return None  # answered on the slow path, after the parameters are checked
-    if media == HTML:
-        return None
-    return cached_answer(service(request).store, sparql, substitutions, media)
+        return None  # answered on the full path, after the parameters are checked
+    return None if media == HTML else (sparql, substitutions, media)
 
 
 def _missing(query: CannedQuery, values: dict[str, str]) -> list[str]:

@@ -10,8 +10,7 @@ pages alone allow inline *styles* (never inline script)."""
 from __future__ import annotations
 
 import secure
-from secure.middleware.asgi import SecureASGIMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Pages whose bundled viewer injects its own <style> elements at run time.
 INLINE_STYLE_PATHS = ("/docs", "/redoc", "/yasgui")
@@ -47,12 +46,30 @@ def strict_headers() -> dict[str, str]:
 
 
 class SecurityHeadersMiddleware:
-    """Every response gets the strict headers; the viewer pages their variant."""
+    """Every response gets the strict headers; the viewer pages their variant. The headers
+    are made once (the `secure` library builds the policy) and replace any a route set:
+    recomputing them per response, as secure's own middleware does, costs every request."""
 
     def __init__(self, app: ASGIApp):
-        self.strict = SecureASGIMiddleware(app, secure=security_headers(inline_styles=False))
-        self.viewers = SecureASGIMiddleware(app, secure=security_headers(inline_styles=True))
+        self.app = app
+        self.strict = _raw_headers(security_headers(inline_styles=False))
+        self.viewers = _raw_headers(security_headers(inline_styles=True))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        viewer = scope["type"] == "http" and scope["path"].rstrip("/") in INLINE_STYLE_PATHS
-        await (self.viewers if viewer else self.strict)(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra, names = self.viewers if scope["path"].rstrip("/") in INLINE_STYLE_PATHS else self.strict
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [h for h in message.get("headers", []) if h[0].lower() not in names] + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _raw_headers(policy: secure.Secure) -> tuple[list[tuple[bytes, bytes]], frozenset[bytes]]:
+    """The policy's headers as ASGI writes them (lower-case names), and their names."""
+    headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in policy.headers.items()]
+    return headers, frozenset(name for name, _ in headers)

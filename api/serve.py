@@ -37,7 +37,7 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
         import uvicorn
 
         from .app import create_app
-        from .longurl import LongUrlH11Protocol
+        from .longurl import LongUrlProtocol
 
         app = create_app(store, cfg, search_index=stored_search_index(spec, cfg))
         if hasattr(store, "pool"):
@@ -45,7 +45,7 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
         # An on-disk store is not counted: Oxigraph counts by scanning (1.7 s at 342x).
         size = f"{len(store)} quads" if not hasattr(store, "pool") else f"the store at {store.version}"
         log(f"serving {size} on http://{host}:{port}/")
-        uvicorn.run(app, host=host, port=port, log_level="info", http=LongUrlH11Protocol)
+        uvicorn.run(app, host=host, port=port, log_level="info", http=LongUrlProtocol)
     finally:
         if hasattr(store, "close"):
             store.close()

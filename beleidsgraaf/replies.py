@@ -27,7 +27,8 @@ def encode(*fields, body: bytes = b"") -> bytes:
     """`fields` (primitive values) as a JSON line, then `body`."""
     if not all(isinstance(f, PRIMITIVES) for f in fields):
         raise TypeError(f"reply fields must be primitive values, not {[type(f).__name__ for f in fields]}")
-    return json.dumps(list(fields), ensure_ascii=True).encode("ascii") + b"\n" + bytes(body)
+    # One join: the body may be hundreds of kB, and `a + b + c` would copy it twice.
+    return b"".join((json.dumps(list(fields), ensure_ascii=True).encode("ascii"), b"\n", body))
 
 
 def decode(data: bytes, kinds: frozenset[str] | set[str]) -> tuple[tuple, bytes]:

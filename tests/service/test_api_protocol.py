@@ -137,6 +137,50 @@ def test_huge_headers_get_431(live_base_url):
     assert answer.startswith(b"HTTP/1.1 431"), answer[:200]
 
 
+def _send_in_pieces(base_url: str, request: bytes, piece: int) -> bytes:
+    host, port = urlsplit(base_url).hostname, urlsplit(base_url).port
+    with socket.create_connection((host, port), timeout=30) as sock:
+        for start in range(0, len(request), piece):
+            try:
+                sock.sendall(request[start:start + piece])
+            except (BrokenPipeError, ConnectionResetError):
+                break  # answered and closed before the client finished sending
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_a_long_url_sent_in_small_pieces_gets_414(live_base_url):
+    """The head is counted across reads, before the parser collects it: a client that
+    trickles a long URL gets the same 414 as one that sends it at once."""
+    request = b"GET /sparql?query=" + b"a" * 200_000 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    assert _send_in_pieces(live_base_url, request, 1000).startswith(b"HTTP/1.1 414")
+
+
+@pytest.mark.parametrize("piece", [1, 3, 65536])
+def test_a_large_body_in_the_same_read_as_its_head_is_no_long_head(live_base_url, piece):
+    """Only the head is bounded: a POST whose body arrives with its head (or whose head
+    ends in a split CRLF CRLF) is answered as a query, not refused as a long URL."""
+    query = (FORMS["SELECT"] + " #" + "x" * 100_000).encode() if piece == 65536 else FORMS["SELECT"].encode()
+    head = (f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            f"Accept: application/sparql-results+json\r\nContent-Length: {len(query)}\r\n"
+            f"Connection: close\r\n\r\n").encode()
+    answer = _send_in_pieces(live_base_url, head + query, piece)
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:300]
+
+
+def test_requests_after_a_large_one_on_one_connection_are_answered(live_base_url):
+    """The head count starts again with each request of a kept-alive connection."""
+    import httpx
+
+    with httpx.Client(base_url=live_base_url, timeout=30) as client:
+        for _ in range(3):
+            big = client.get("/sparql", params={"query": FORMS["SELECT"] + " #" + "x" * 40_000},
+                             headers={"Accept": "application/sparql-results+json"})
+            assert big.status_code == 200, big.text[:300]
+
+
 def test_a_10000_character_get_query_still_works(live_base_url):
     import httpx
 

@@ -338,20 +338,49 @@ def test_row_cap_counts_rows_exactly_in_the_format_the_worker_writes(limited_app
         store.query_serialized(over, media)
 
 
-@pytest.mark.parametrize("answer_format, rows", [("json", b',{"a":1}'), ("xml", b"<result></result>"),
+# Each row holds its counting byte (`{` in JSON, `<` in XML) twice, so the cheap bound
+# passes the cap before the rows do and the marks are counted.
+@pytest.mark.parametrize("answer_format, rows", [("json", b',{"a":{"b":1}}'), ("xml", b"<result></result>"),
                                                   ("tsv", b"x\n")])
 def test_a_row_mark_split_between_two_chunks_is_counted_once(answer_format, rows):
     from beleidsgraaf.workers import _CountedRows, _TooLarge
 
-    header = b"h\n" if answer_format == "tsv" else b'[{"a":0}' if answer_format == "json" else b""
+    header = b"h\n" if answer_format == "tsv" else b'[{"a":{"b":0}}' if answer_format == "json" else b""
     data = header + rows * 5
+    expected = 6 if answer_format == "json" else 5
     for cut in range(1, len(data)):  # every place the writer's buffer could end
-        counter = _CountedRows(answer_format, max_rows=6 if answer_format == "json" else 5)
+        counter = _CountedRows(answer_format, max_rows=expected)
         counter.write(data[:cut])
         counter.write(data[cut:])
-        assert counter.rows == (6 if answer_format == "json" else 5), cut
-    with pytest.raises(_TooLarge):
-        _CountedRows(answer_format, max_rows=4).write(data)
+        assert counter.rows == expected, cut
+        with pytest.raises(_TooLarge):
+            over = _CountedRows(answer_format, max_rows=expected - 1)
+            over.write(data[:cut])
+            over.write(data[cut:])
+
+
+@pytest.mark.parametrize("answer_format", ["json", "xml", "tsv"])
+def test_rows_are_counted_only_when_the_answer_may_pass_the_cap(answer_format):
+    """Counting costs time per byte: an answer whose size rules out more rows than the cap
+    is not counted at all, and one whose counting byte rules it out is not counted by marks."""
+    from beleidsgraaf.workers import _CountedRows
+
+    store = ox.Store()
+    body = store.query("SELECT ?a ?b WHERE { VALUES (?a ?b) { (1 2) (3 4) (5 6) } }").serialize(
+        format=ox.QueryResultsFormat.from_media_type(ANSWER_MEDIA[answer_format]))
+    small = _CountedRows(answer_format, max_rows=len(body))
+    small.write(body)
+    assert (small.bound, small.rows) == (None, None)
+    bounded = _CountedRows(answer_format, max_rows=body.count(_CountedRows.BOUND[answer_format]))
+    bounded.write(body)
+    assert bounded.bound is not None and bounded.rows is None
+    counted = _CountedRows(answer_format, max_rows=3)
+    counted.write(body)
+    assert counted.rows == 3
+
+
+ANSWER_MEDIA = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+                "tsv": "text/tab-separated-values"}
 
 
 def _terms(result) -> list:

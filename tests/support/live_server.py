@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from api.longurl import LongUrlH11Protocol
+from api.longurl import LongUrlProtocol
 from beleidsgraaf.processes import LOOPBACK, free_port, wait_until_ready
 
 
@@ -15,7 +15,7 @@ from beleidsgraaf.processes import LOOPBACK, free_port, wait_until_ready
 def running(app, *, startup_timeout: float = 10.0):
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host=LOOPBACK, port=port, log_level="warning",
-                                          http=LongUrlH11Protocol))
+                                          http=LongUrlProtocol))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     wait_until_ready(lambda: server.started, deadline_s=startup_timeout, what="uvicorn")

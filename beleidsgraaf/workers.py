@@ -313,6 +313,8 @@ class _Worker:
     def __init__(self, store_path: str, limits: QueryLimits, pages: bool):
         self.pages = pages  # kept for canned queries and pages; else it also takes ad-hoc queries
         ours, theirs = socket.socketpair()
+        for end in (ours, theirs):
+            _widen(end)
         from .sandbox import child_environment
 
         env = child_environment()
@@ -342,6 +344,18 @@ class _Worker:
         except subprocess.TimeoutExpired:
             pass
         self.conn.close()
+
+
+# Socket buffers for a worker's pipe: an answer up to this size is written in one go, so the
+# worker need not wait, a chunk at a time, for the server to read (816 kB: 0.3 instead of
+# 0.7-0.9 ms here). The kernel caps it at net.core.wmem_max / rmem_max; memory is taken
+# only as bytes wait in the buffer.
+PIPE_BUFFER_BYTES = 4 * 1024 * 1024
+
+
+def _widen(end: socket.socket) -> None:
+    end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, PIPE_BUFFER_BYTES)
+    end.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, PIPE_BUFFER_BYTES)
 
 
 class QueryPool:

@@ -9,6 +9,7 @@ import io
 import os
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -381,6 +382,21 @@ def test_rows_are_counted_only_when_the_answer_may_pass_the_cap(answer_format):
 
 ANSWER_MEDIA = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                 "tsv": "text/tab-separated-values"}
+
+
+def test_a_workers_pipe_takes_a_large_answer_in_one_write():
+    """The worker's socket buffers are widened (up to what the kernel allows), so an answer
+    of hundreds of kB is written without waiting for the server to read each chunk."""
+    import socket
+
+    from beleidsgraaf.workers import PIPE_BUFFER_BYTES, _widen
+
+    allowed = min(PIPE_BUFFER_BYTES, int(Path("/proc/sys/net/core/wmem_max").read_text()))
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        default = ours.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+        _widen(ours)
+        assert ours.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) >= max(default, allowed)
 
 
 def _terms(result) -> list:

@@ -31,6 +31,7 @@ END_OF_HEAD = b"\r\n\r\n"
 class LongUrlProtocol(HttpToolsProtocol):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.access_log = False  # access_log.py writes the line after the response
         self._in_head = True  # the bytes coming are (still) a request head
         self._head_bytes = 0
         self._head_tail = b""  # the last bytes of the head so far: an end split between reads

@@ -37,6 +37,7 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
         import uvicorn
 
         from .app import create_app
+        from .access_log import AccessLog
         from .longurl import LongUrlProtocol
 
         app = create_app(store, cfg, search_index=stored_search_index(spec, cfg))
@@ -45,7 +46,7 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
         # An on-disk store is not counted: Oxigraph counts by scanning (1.7 s at 342x).
         size = f"{len(store)} quads" if not hasattr(store, "pool") else f"the store at {store.version}"
         log(f"serving {size} on http://{host}:{port}/")
-        uvicorn.run(app, host=host, port=port, log_level="info", http=LongUrlProtocol)
+        uvicorn.run(AccessLog(app), host=host, port=port, log_level="info", http=LongUrlProtocol)
     finally:
         if hasattr(store, "close"):
             store.close()
@@ -54,7 +55,7 @@ def serve(*, host: str, port: int, store_path: Path | str | None, in_memory: boo
 def _import_web_modules() -> None:
     import uvicorn  # noqa: F401
 
-    from . import app, longurl  # noqa: F401
+    from . import access_log, app, longurl  # noqa: F401
 
 
 def served_store_spec(store_path: Path | str | None, in_memory: bool, cfg: Settings) -> str | Path:

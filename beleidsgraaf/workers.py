@@ -19,6 +19,7 @@ import json
 import math
 import os
 import re
+import select
 import socket
 import subprocess
 import sys
@@ -323,8 +324,19 @@ class _Worker:
              "0" if pages else str(RESEARCH_NICENESS), "1" if limits.allow_service else "0"],
             pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL, close_fds=True)
         theirs.close()
-        self.conn = Connection(ours.detach())
+        self.attach(Connection(ours.detach()))
         self.isolated = False  # whether the worker has no network (told when it is ready)
+
+    def attach(self, conn: Connection) -> None:
+        """Talk to the worker over `conn`."""
+        self.conn = conn
+        # Made once: Connection.poll builds and tears down a selector on every call.
+        self._poller = select.poll()
+        self._poller.register(conn.fileno(), select.POLLIN)
+
+    def answered(self, timeout: float) -> bool:
+        """Whether the worker has written (or closed its end) within `timeout` seconds."""
+        return bool(self._poller.poll(max(0, math.ceil(timeout * 1000))))
 
     def wait_ready(self, timeout: float) -> bool:
         try:
@@ -478,7 +490,7 @@ class QueryPool:
         worker = self._checkout(adhoc)
         try:
             worker.conn.send(request)
-            if not worker.conn.poll(self.limits.timeout):
+            if not worker.answered(self.limits.timeout):
                 self._replace(worker)
                 raise QueryTimeout(self.limits.timeout, ENV_TIMEOUT, retry_after=RETRY_AFTER)
             reply = _decoded(worker.conn.recv_bytes())

@@ -176,7 +176,7 @@ class _SubvertedWorker(workers._Worker):
         self.process = subprocess.Popen([sys.executable, "-c", FAKE_WORKER, str(theirs.fileno()),
                                          str(self.payload_path)], pass_fds=[theirs.fileno()])
         theirs.close()
-        self.conn = Connection(ours.detach())
+        self.attach(Connection(ours.detach()))
         self.isolated = False
 
 

@@ -12,9 +12,9 @@ from beleidsgraaf.processes import LOOPBACK, free_port, wait_until_ready
 
 
 @contextmanager
-def running(app, *, startup_timeout: float = 10.0):
+def running(app, *, startup_timeout: float = 10.0, log_level: str = "warning"):
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host=LOOPBACK, port=port, log_level="warning",
+    server = uvicorn.Server(uvicorn.Config(app, host=LOOPBACK, port=port, log_level=log_level,
                                           http=LongUrlProtocol))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

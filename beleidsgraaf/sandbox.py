@@ -55,5 +55,9 @@ def child_environment() -> dict[str, str]:
     worker gets its settings from the server, and tokens and passwords stay out of a process
     that reads user input), with this package on its path."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("BELEIDSGRAAF_")}
+    # glibc gives each thread that allocates an arena that reserves 64 MB of address space:
+    # under the address-space limit a few of RocksDB's threads could use it all up, and
+    # the next thread fails to start (the worker dies at once). Two arenas suffice here.
+    env.setdefault("MALLOC_ARENA_MAX", "2")
     env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parent.parent)] + [p for p in sys.path if p])
     return env

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 import httpx
 import pytest
 
 from api.access_log import ACCESS_LOGGER, AccessLog
+from beleidsgraaf.processes import wait_until_ready
 from tests.support.live_server import running
 
 
@@ -83,6 +85,9 @@ def test_the_server_logs_each_request_once(events):
             for n in range(3):
                 assert httpx.get(f"{base}/ping", params={"n": n}).status_code == 200
             assert httpx.get(f"{base}/missing").status_code == 404
+            # The line is written after the response has gone out: the client may be first.
+            wait_until_ready(lambda: len(events) >= 4, deadline_s=5, what="the access log")
+            time.sleep(0.2)  # a second line for any request would come as soon
         finally:
             ACCESS_LOGGER.removeHandler(handler)
     lines = [args[2:] for kind, args in events if kind == "logged"]

@@ -50,13 +50,16 @@ class LongUrlProtocol(HttpToolsProtocol):
 
     def _head_too_large(self, data: bytes) -> bool:
         """Whether the head, with `data`, passes the bound before it ends. Counted on the
-        raw bytes, before the parser (which would collect them all) sees them."""
+        raw bytes, before the parser (which would collect them all) sees them. When it
+        does, the tail is left as it was before `data`, for `_discard` to read `data` from."""
         window = self._head_tail + data
         end = window.find(END_OF_HEAD)
         length = self._head_bytes + (end + len(END_OF_HEAD) - len(self._head_tail) if end >= 0 else len(data))
         self._request_line_done = self._request_line_done or b"\r\n" in window
+        if length > MAX_REQUEST_HEAD_BYTES:
+            return True
         self._head_bytes, self._head_tail = length, window[-(len(END_OF_HEAD) - 1):]
-        return length > MAX_REQUEST_HEAD_BYTES
+        return False
 
     def on_headers_complete(self) -> None:
         self._in_head = False

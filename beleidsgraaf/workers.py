@@ -340,7 +340,7 @@ class _Worker:
 
     def wait_ready(self, timeout: float) -> bool:
         try:
-            if not self.conn.poll(timeout):
+            if not self.answered(timeout):
                 return False
             message = _decoded(self.conn.recv_bytes())
         except (EOFError, OSError, replies.BadReply):

@@ -5,6 +5,7 @@ and SPARQLWrapper with every query form and every return format against a live s
 from __future__ import annotations
 
 import socket
+import time
 import urllib.error
 from urllib.parse import urlsplit
 
@@ -156,6 +157,27 @@ def test_a_long_url_sent_in_small_pieces_gets_414(live_base_url):
     trickles a long URL gets the same 414 as one that sends it at once."""
     request = b"GET /sparql?query=" + b"a" * 200_000 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     assert _send_in_pieces(live_base_url, request, 1000).startswith(b"HTTP/1.1 414")
+
+
+def test_an_oversized_head_is_answered_only_once_it_has_ended(live_base_url):
+    """The answer to an oversized head waits for its end (CRLF CRLF), also when the read
+    that passes the bound starts and ends with a CRLF, so the client reads the answer
+    instead of a reset while it is still sending."""
+    host, port = urlsplit(live_base_url).hostname, urlsplit(live_base_url).port
+    with socket.create_connection((host, port), timeout=30) as sock:
+        sock.sendall(b"GET /sparql HTTP/1.1\r\nHost: x\r\nX-A: " + b"a" * 60_000)
+        time.sleep(0.2)
+        sock.sendall(b"\r\nX-B: " + b"b" * 10_000 + b"\r\n")  # past the bound; the head goes on
+        time.sleep(0.3)
+        sock.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            sock.recv(65536)  # no answer yet
+        sock.setblocking(True)
+        sock.sendall(b"X-C: c\r\n\r\n")
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    assert b"".join(chunks).startswith(b"HTTP/1.1 431")
 
 
 @pytest.mark.parametrize("piece", [1, 3, 65536])
